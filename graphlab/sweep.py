@@ -1,0 +1,80 @@
+"""Sweeps: a grid of overrides × seeds over one or more base configs, resumable after any kill.
+
+Sweep YAML::
+
+    grid:                              # every combination is one run (config × overrides)
+      config: [configs/graphlab/gnn/cora.yaml, configs/graphlab/gnn/citeseer.yaml]
+      model.name: [mlp, gcn, sage, gat]
+    overrides: [trainer.epochs=200]    # applied to every run (optional)
+    seeds: 10
+    out: runs/sweeps/gnn-planetoid     # one folder per run below it
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graphlab.config import read_yaml
+from graphlab.errors import ConfigError
+
+_KEYS = {"grid", "overrides", "seeds", "out", "config"}
+
+
+@dataclass(frozen=True)
+class SweepRun:
+    config: str
+    overrides: tuple[str, ...]
+    out: Path
+
+
+def _slug(config: str, overrides: dict[str, Any]) -> str:
+    parts = [Path(config).stem] + [f"{k.split('.')[-1]}={v}" for k, v in overrides.items()]
+    return re.sub(r"[^A-Za-z0-9_.=+-]", "_", "-".join(parts))
+
+
+def plan_sweep(path: str | Path, out: str | Path | None = None) -> list[SweepRun]:
+    """Expand a sweep file into its runs; a malformed file is a ConfigError naming the key."""
+    spec = read_yaml(path)
+    unknown = sorted(set(spec) - _KEYS)
+    if unknown:
+        raise ConfigError(f"{path}: unknown key '{unknown[0]}' (valid: {', '.join(sorted(_KEYS))})")
+    grid = dict(spec.get("grid") or {})
+    if not isinstance(spec.get("grid", {}), dict) or any(not isinstance(v, list) or not v for v in grid.values()):
+        raise ConfigError(f"{path}: 'grid' must map keys to non-empty lists of values")
+    configs = grid.pop("config", None) or ([spec["config"]] if "config" in spec else None)
+    if not configs:
+        raise ConfigError(f"{path}: name the base config(s) with 'config' or 'grid.config'")
+    seeds = spec.get("seeds", 1)
+    if not isinstance(seeds, int) or seeds < 1:
+        raise ConfigError(f"{path}: 'seeds' must be a positive integer (got {seeds!r})")
+    common = [str(o) for o in spec.get("overrides") or []]
+    root = Path(out or spec.get("out") or Path("runs") / "sweeps" / Path(path).stem)
+    runs = []
+    for config in configs:
+        for values in itertools.product(*grid.values()):
+            point = dict(zip(grid, values, strict=True))
+            overrides = (*common, *(f"{k}={v}" for k, v in point.items()), f"trainer.seeds={seeds}")
+            runs.append(SweepRun(str(config), overrides, root / _slug(str(config), point)))
+    return runs
+
+
+def run_sweep(path: str | Path, out: str | Path | None = None, data_root: str | None = None,
+              verbose: bool = True) -> tuple[Path, str]:
+    """Run (or resume) every run of the sweep, then write the leaderboard; returns (out dir, table)."""
+    from graphlab.cli import load_experiment_config
+    from graphlab.experiment import run_experiment
+    from graphlab.report import write_report
+
+    runs = plan_sweep(path, out)
+    extra = [f"dataset.root={data_root}"] if data_root else []
+    configs = [load_experiment_config(r.config, [*r.overrides, *extra]) for r in runs]  # validate all first
+    for i, (run, cfg) in enumerate(zip(runs, configs, strict=True), 1):
+        if verbose:
+            print(f"[{i}/{len(runs)}] {run.out.name}", flush=True)
+        run_experiment(cfg, out=run.out, resume=True, verbose=False)
+    root = runs[0].out.parent
+    return root, write_report(root)
