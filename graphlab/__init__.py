@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 __version__ = "0.1.0"
 
-# ogb (imported by DGL) otherwise starts a thread that asks the package index for a newer ogb at import time
+# DGL imports ogb, whose import starts a thread asking the package index for a newer ogb (the process then
+# waits on it at exit, and offline it warns). Without the `outdated` module ogb skips that check.
 os.environ.setdefault("OUTDATED_IGNORE", "1")
+sys.modules.setdefault("outdated", None)  # type: ignore[arg-type]
 
 
 def run(config: str | Path | dict[str, Any], overrides: list[str] | None = None, out: str | Path | None = None,

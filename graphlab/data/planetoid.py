@@ -51,6 +51,9 @@ def load_planetoid(name: str, root: str | Path | None = None) -> NodeDataset:
     tx = _matrix(safe_load(f["tx"]), f["tx"])
     ty = _matrix(safe_load(f["ty"]), f["ty"], tx.shape[0])
     y = _matrix(safe_load(f["y"]), f["y"])
+    x = _matrix(safe_load(f["x"]), f["x"], y.shape[0])
+    if x.shape[1] != allx.shape[1] or not np.array_equal(x, allx[: x.shape[0]]):
+        raise DataError(f"{f['x']}: must equal the first {x.shape[0]} rows of ind.{name}.allx")
     adj = safe_load(f["graph"])
     if not isinstance(adj, dict):
         raise DataError(f"{f['graph']}: expected a dict of adjacency lists, got {type(adj).__name__}")

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -63,20 +62,11 @@ def _parse_name(name: str) -> tuple[str, int]:
 
 
 def _load_ogb_evaluator(name: str) -> Any:
-    """OGB's evaluator for ``name``, imported without starting ogb's PyPI version check."""
-    # Importing ogb starts a thread that asks PyPI for a newer version (ogb/version.py); the
-    # process then waits on it at exit. Hiding `outdated` makes ogb skip the check.
-    hide = "outdated" not in sys.modules
-    if hide:
-        sys.modules["outdated"] = None  # type: ignore[assignment]
-    try:
-        if name.startswith("ogbn-"):
-            from ogb.nodeproppred import Evaluator as OgbEvaluator
-        else:
-            from ogb.linkproppred import Evaluator as OgbEvaluator
-    finally:
-        if hide:
-            del sys.modules["outdated"]
+    """OGB's own evaluator for ``name`` (graphlab/__init__ keeps ogb's online version check off)."""
+    if name.startswith("ogbn-"):
+        from ogb.nodeproppred import Evaluator as OgbEvaluator
+    else:
+        from ogb.linkproppred import Evaluator as OgbEvaluator
     return OgbEvaluator(name)
 
 
