@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import graphlab  # noqa: F401  (before dgl: keeps ogb's online version check off
 REPO = Path(__file__).resolve().parents[1]
 
 os.environ.setdefault("GRAPHLAB_PROGRESS", "0")
+os.environ.setdefault("GRAPHLAB_CACHE", tempfile.mkdtemp(prefix="graphlab-test-cache-"))
 
 
 def real_data_root() -> Path:

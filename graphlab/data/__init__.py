@@ -1,35 +1,33 @@
-"""graphlab.data: the data root, the catalog, and one loader per dataset family."""
+"""graphlab.data: the data root, the catalog, the processed cache, and one loader module per family."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from graphlab.data.catalog import CatalogEntry, catalog, entry, require_files, sha256
+from graphlab.data.cache import cache_dir, cached
+from graphlab.data.catalog import CatalogEntry, catalog, entry, normalise_stem, require_files, sha256
 from graphlab.data.node import NodeDataset, Split, edge_homophily, per_class_split, symmetric_graph
-from graphlab.data.planetoid import load_planetoid
 from graphlab.data.root import resolve_root
 from graphlab.data.synthetic import csbm
 
-# dataset name → loader(root, **params); the catalog holds the files, checksums and provenance
-LOADERS: dict[str, Callable[..., Any]] = {
-    "cora": lambda root, **_: load_planetoid("cora", root),
-    "citeseer": lambda root, **_: load_planetoid("citeseer", root),
-    "csbm": lambda root, **params: csbm(**params),
-}
+
+def load_dataset(name: str, root: str | Path | None = None, verify: bool = True, cache: bool = True,
+                 **params: Any) -> Any:
+    """Load dataset ``name`` from the data root (or generate it); the result of a file-backed loader is cached
+    under the raw files' sha256. Missing, corrupt or malformed data is a DataError naming file and fix."""
+    e = entry(name, root)
+    load = e.load_function()
+    if e.generator:
+        return load(e, root, **params)
+    digests = require_files(e, root, verify=verify)
+
+    def build() -> Any:
+        return load(e, root, **{**e.options, **params})
+
+    return cached(e.alias_of or e.name, params, digests, build) if cache else build()
 
 
-def load_dataset(name: str, root: str | Path | None = None, **params: Any) -> Any:
-    """Load dataset ``name`` from the data root (or generate it); errors name the dataset and the fix."""
-    entry(name)  # unknown names fail here with the closest match
-    if name not in LOADERS:
-        from graphlab.errors import DataError
-
-        raise DataError(f"dataset '{name}' is in the catalog but has no loader yet")
-    return LOADERS[name](root, **params)
-
-
-__all__ = ["CatalogEntry", "LOADERS", "NodeDataset", "Split", "catalog", "csbm", "edge_homophily", "entry",
-           "load_dataset", "load_planetoid", "per_class_split", "require_files", "resolve_root", "sha256",
-           "symmetric_graph"]
+__all__ = ["CatalogEntry", "NodeDataset", "Split", "cache_dir", "cached", "catalog", "csbm", "edge_homophily",
+           "entry", "load_dataset", "normalise_stem", "per_class_split", "require_files", "resolve_root",
+           "sha256", "symmetric_graph"]

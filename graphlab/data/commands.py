@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from graphlab.data.catalog import catalog, entry, sha256
+from graphlab.data.catalog import catalog, digest_matches, entry, sha256
 from graphlab.errors import DataError
 
 
@@ -31,7 +31,7 @@ def add_parser(sub: Any) -> None:
 
 
 def _status(name: str, root: str | None) -> tuple[str, int]:
-    e = entry(name)
+    e = entry(name, root)
     if e.generator:
         return "generated", 0
     folder = e.path(root)
@@ -41,26 +41,17 @@ def _status(name: str, root: str | None) -> tuple[str, int]:
 
 
 def stats(name: str, root: str | None) -> dict[str, Any]:
-    """Statistics of a dataset as one JSON-able dict (``family`` first)."""
-    from graphlab.data import NodeDataset, edge_homophily, load_dataset
+    """Statistics of a dataset as one JSON-able dict (``family`` first, then the dataset's own ``stats()``)."""
+    from graphlab.data import load_dataset
 
-    data = load_dataset(name, root)
-    out: dict[str, Any] = {"name": name, "family": entry(name).family}
-    if isinstance(data, NodeDataset):
-        out.update(nodes=data.num_nodes, edges=data.graph.num_edges() // 2,
-                   features=None if data.features is None else int(data.features.shape[1]),
-                   classes=data.num_classes, labelled=int((data.labels >= 0).sum()),
-                   homophily=round(edge_homophily(data.graph, data.labels), 4),
-                   splits={k: len(v) for k, v in data.splits.items()},
-                   split_sizes=[len(s) for s in (data.split().train, data.split().valid, data.split().test)])
-    return out
+    return {"name": name, "family": entry(name, root).family, **load_dataset(name, root).stats()}
 
 
 def dispatch(args: argparse.Namespace) -> int:
     root = getattr(args, "data_root", None)
     if args.data_command == "list":
         rows = [{"name": n, "family": e.family, **dict(zip(("status", "bytes"), _status(n, root), strict=True))}
-                for n, e in catalog().items()]
+                for n, e in catalog(root).items()]
         if args.json:
             print(json.dumps(rows, indent=2))
         else:
@@ -72,15 +63,15 @@ def dispatch(args: argparse.Namespace) -> int:
         print(json.dumps(info, indent=None if args.json else 2))
         return 0
     if args.data_command == "verify":
-        names = [args.name] if args.name else [n for n in catalog() if _status(n, root)[0] == "present"]
+        names = [args.name] if args.name else [n for n in catalog(root) if _status(n, root)[0] == "present"]
         bad = 0
         for n in names:
-            e = entry(n)
+            e = entry(n, root)
             for f, digest in e.files.items():
                 p = e.path(root) / f
                 if not p.is_file():
                     raise DataError(f"dataset '{n}': {p} is missing; run `graphlab data fetch {n}`")
-                state = "unverified" if not digest else ("ok" if sha256(p) == digest else "MISMATCH")
+                state = "unverified" if not digest else ("ok" if digest_matches(sha256(p), digest) else "MISMATCH")
                 bad += state == "MISMATCH"
                 print(f"{n:<16} {f:<32} {state}")
         if bad:

@@ -49,6 +49,16 @@ class NodeDataset:
         members = self.splits[family]
         return members[index % len(members)]
 
+    def stats(self) -> dict[str, Any]:
+        """``graphlab data info`` figures: nodes, undirected edges, features, classes, homophily, splits."""
+        first = self.split()
+        return {"nodes": self.num_nodes, "edges": self.graph.num_edges() // 2,
+                "features": None if self.features is None else int(self.features.shape[1]),
+                "classes": self.num_classes, "labelled": int((self.labels >= 0).sum()),
+                "homophily": round(edge_homophily(self.graph, self.labels), 4), "metric": self.metric,
+                "splits": {k: len(v) for k, v in self.splits.items()},
+                "split_sizes": [len(first.train), len(first.valid), len(first.test)]}
+
     def require_features(self, model: str) -> torch.Tensor:
         if self.features is None:
             raise ConfigError(f"dataset '{self.name}' has no node features; the feature-based model '{model}' "

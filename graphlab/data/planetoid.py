@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
-from graphlab.data.catalog import require_files
+from graphlab.data.catalog import CatalogEntry
 from graphlab.data.node import NodeDataset, Split, symmetric_graph
 from graphlab.data.safe_pickle import safe_load
 from graphlab.errors import DataError
@@ -42,9 +42,9 @@ def _matrix(obj: object, path: Path, rows: int | None = None) -> np.ndarray:
     return arr
 
 
-def load_planetoid(name: str, root: str | Path | None = None) -> NodeDataset:
-    """Load ``cora`` or ``citeseer`` from ``<root>/planetoid_<name>/ind.<name>.*``."""
-    folder = require_files(name, root)
+def load_planetoid(entry: CatalogEntry, root: str | Path | None = None, **_: object) -> NodeDataset:
+    """Load ``cora`` or ``citeseer`` from ``<root>/planetoid_<name>/ind.<name>.*`` (files checked by the caller)."""
+    name, folder = entry.name, entry.path(root)
     f = {k: folder / f"ind.{name}.{k}" for k in ("x", "y", "tx", "ty", "allx", "ally", "graph", "test.index")}
     allx = _matrix(safe_load(f["allx"]), f["allx"])
     ally = _matrix(safe_load(f["ally"]), f["ally"], allx.shape[0])

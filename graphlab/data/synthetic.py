@@ -30,6 +30,11 @@ def _csbm_params(params: dict[str, Any]) -> dict[str, Any]:
     return p
 
 
+def load_csbm(entry: Any, root: Any = None, **params: Any) -> NodeDataset:
+    """Catalog loader of ``csbm`` (no files): the generator with the config's ``dataset.params``."""
+    return csbm(**params)
+
+
 def csbm(**params: Any) -> NodeDataset:
     """Contextual stochastic block model: labels uniform over C classes; ~N·d/2 edges whose endpoint
     shares the source's class with probability ``homophily``; features x_i = snr·μ_{y_i} + ε, ‖μ_c‖=1,

@@ -8,7 +8,7 @@ import shutil
 import numpy as np
 import pytest
 
-from graphlab.data import edge_homophily, load_dataset, load_planetoid
+from graphlab.data import edge_homophily, load_dataset
 from graphlab.data.safe_pickle import safe_load
 from graphlab.errors import DataError
 
@@ -62,17 +62,17 @@ def test_malicious_pickle_in_place_of_cora_is_refused(data_root, tmp_path):
     target.chmod(0o644)
     target.write_bytes(pickle.dumps(_Evil(), protocol=2))
     with pytest.raises(DataError, match="sha256"):  # the checksum refuses it first …
-        load_planetoid("cora", tmp_path)
-    from graphlab.data import catalog
+        load_dataset("cora", tmp_path)
+    with pytest.raises(DataError, match="refused to unpickle"):  # … and unverified, the unpickler does
+        load_dataset("cora", tmp_path, verify=False, cache=False)
 
-    entry = catalog()["cora"]
-    digest = entry.files["ind.cora.x"]
-    entry.files["ind.cora.x"] = None  # … and with no pinned checksum the unpickler still refuses it
-    try:
-        with pytest.raises(DataError, match="refused to unpickle"):
-            load_planetoid("cora", tmp_path)
-    finally:
-        entry.files["ind.cora.x"] = digest
+
+def test_second_load_comes_from_the_processed_cache(data_root, tmp_path, monkeypatch):
+    monkeypatch.setenv("GRAPHLAB_CACHE", str(tmp_path / "cache"))
+    first = load_dataset("cora", data_root)
+    assert len(list((tmp_path / "cache").glob("cora-*.pt"))) == 1
+    second = load_dataset("cora", data_root)
+    assert second.features.equal(first.features) and second.graph.num_edges() == first.graph.num_edges()
 
 
 def test_safe_pickle_loads_the_real_arrays(data_root):
