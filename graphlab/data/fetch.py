@@ -1,13 +1,21 @@
-"""``graphlab data fetch``: download a dataset's files from its source URL, or copy them from a local
-mirror, verify sha256 and write each file atomically into the data root."""
+"""``graphlab data fetch``: get a dataset's files from its source URL (or from a local mirror folder), verify
+sha256 and write each file atomically into the data root.
+
+Sources are either a URL folder (``source`` + file name) or an archive (``archive``: .zip / .tar.gz) from which
+only the catalog's files are read — by member name, into memory — so no archive entry is ever written to a
+path of its own choosing (no path traversal).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import io
+import tarfile
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
+import zipfile
+from pathlib import Path, PurePosixPath
 
 from graphlab.data.catalog import CatalogEntry, digest_matches, entry, sha256
 from graphlab.data.root import resolve_root
@@ -15,35 +23,87 @@ from graphlab.errors import DataError
 from graphlab.io import atomic_write_bytes
 
 
-def _read_source(e: CatalogEntry, file: str, mirror: Path | None) -> bytes:
-    if mirror is not None:
-        candidates = [mirror / file] + ([mirror / e.folder / file] if e.folder else [])
-        for candidate in candidates:
-            if candidate.is_file():
-                return candidate.read_bytes()
-        raise DataError(f"mirror {mirror} has no {file} (looked at {', '.join(map(str, candidates))})")
-    if not e.source:
-        raise DataError(f"dataset '{e.name}' has no source URL; fetch it with --from DIR")
-    url = e.source + urllib.parse.quote(file)
+def _download(url: str) -> bytes:
     try:
-        with urllib.request.urlopen(url, timeout=60) as response:
+        with urllib.request.urlopen(url, timeout=120) as response:
             return response.read()
     except (urllib.error.URLError, OSError) as err:
         raise DataError(f"cannot download {url}: {getattr(err, 'reason', err)}; offline? use --from DIR") from None
 
 
+def _safe_member(name: str) -> str:
+    """A relative archive member path without ``..``; anything else is refused."""
+    p = PurePosixPath(name)
+    if p.is_absolute() or ".." in p.parts or "\\" in name:
+        raise DataError(f"refusing unsafe archive member path {name!r}")
+    return str(p)
+
+
+def read_archive_member(blob: bytes, member: str, origin: str) -> bytes:
+    """The bytes of one member of a zip or tar(.gz) archive held in memory."""
+    member = _safe_member(member)
+    try:
+        if zipfile.is_zipfile(io.BytesIO(blob)):
+            with zipfile.ZipFile(io.BytesIO(blob)) as z:
+                return z.read(member)
+        with tarfile.open(fileobj=io.BytesIO(blob), mode="r:*") as t:
+            info = t.getmember(member)
+            if not info.isfile():
+                raise DataError(f"{origin}: member {member} is not a regular file")
+            f = t.extractfile(info)
+            return f.read() if f else b""
+    except KeyError:
+        raise DataError(f"{origin}: archive has no member {member}") from None
+    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError) as err:
+        raise DataError(f"{origin}: not a readable zip/tar archive ({err})") from None
+
+
+class _Source:
+    """Where the files come from: a mirror folder, an archive (downloaded once), or a URL folder."""
+
+    def __init__(self, e: CatalogEntry, mirror: Path | None):
+        self.e, self.mirror, self._archive = e, mirror, None
+
+    def _archive_blob(self) -> tuple[bytes, str]:
+        if self._archive is None:
+            assert self.e.archive
+            name = PurePosixPath(urllib.parse.urlparse(self.e.archive).path).name
+            if self.mirror is not None:
+                path = self.mirror / name
+                if not path.is_file():
+                    raise DataError(f"mirror {self.mirror} has neither the files of '{self.e.name}' nor {name}")
+                self._archive = (path.read_bytes(), str(path))
+            else:
+                self._archive = (_download(self.e.archive), self.e.archive)
+        return self._archive
+
+    def read(self, file: str) -> bytes:
+        if self.mirror is not None:
+            for candidate in [self.mirror / file] + ([self.mirror / self.e.folder / file] if self.e.folder else []):
+                if candidate.is_file():
+                    return candidate.read_bytes()
+            if not self.e.archive:
+                raise DataError(f"mirror {self.mirror} has no {file} (nor {self.e.folder}/{file})")
+        if self.e.archive:
+            blob, origin = self._archive_blob()
+            return read_archive_member(blob, self.e.archive_prefix + file, origin)
+        if not self.e.source:
+            raise DataError(f"dataset '{self.e.name}' has no source URL; fetch it with --from DIR")
+        return _download(self.e.source + urllib.parse.quote(file))
+
+
 def fetch(name: str, root: str | Path | None = None, mirror: str | Path | None = None) -> Path:
-    """Place every file of ``name`` under the data root; a checksum mismatch writes nothing."""
+    """Place every file of ``name`` under the data root; a file failing its checksum is not written."""
     e = entry(name, root)
     if e.generator:
         raise DataError(f"dataset '{name}' is generated by graphlab; there is nothing to fetch")
     folder = resolve_root(root) / (e.folder or name)
-    mirror_path = Path(mirror) if mirror else None
+    source = _Source(e, Path(mirror) if mirror else None)
     for file, digest in e.files.items():
-        target = folder / file
+        target = folder / _safe_member(file)
         if target.is_file() and digest and digest_matches(sha256(target), digest):
             continue
-        data = _read_source(e, file, mirror_path)
+        data = source.read(file)
         if digest and not digest_matches(hashlib.sha256(data).hexdigest(), digest):
             raise DataError(f"{file} of '{name}' fails its sha256 check; nothing was written")
         try:
@@ -51,4 +111,3 @@ def fetch(name: str, root: str | Path | None = None, mirror: str | Path | None =
         except OSError as err:
             raise DataError(f"cannot write {target}: {err.strerror or err}") from None
     return folder
-
