@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="run one experiment (config × seeds)")
     p.add_argument("config", help="experiment YAML, e.g. configs/graphlab/gnn/cora.yaml")
-    p.add_argument("overrides", nargs="*", help="key=value overrides, e.g. trainer.seeds=10 model.name=gat")
+    p.add_argument("overrides", nargs="*", default=[], help="key=value overrides, e.g. trainer.seeds=10 model.name=gat")
     p.add_argument("--out", help="output folder (default runs/<method>-<dataset>-<time>)")
     p.add_argument("--resume", action="store_true", help="continue a killed run in --out")
     p.add_argument("--data-root", help="data root (default $GRAPHLAB_DATA, else ./datasets)")
@@ -128,7 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # overrides may also follow options: graphlab run c.yaml --out o trainer.seeds=3
+        if args.command == "run" and all("=" in x and not x.startswith("-") for x in extra):
+            args.overrides = [*args.overrides, *extra]
+        else:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return int(args.func(args) or 0)
     except GraphlabError as e:

@@ -129,7 +129,7 @@ def _explain(e: OmegaConfBaseException, source: str, schema: type) -> ConfigErro
         return ConfigError(f"{source}: unknown key '{key}'{hint}")
     if isinstance(e, ValidationError):
         msg = str(e).splitlines()[0]
-        return ConfigError(f"{source}: bad value for '{key}': {msg}")
+        return ConfigError(f"{source}: bad value for '{key}': {msg}" if key else f"{source}: {msg}")
     return ConfigError(f"{source}: {str(e).splitlines()[0]}")
 
 

@@ -127,7 +127,7 @@ def run_experiment(cfg: ExperimentConfig, out: str | Path | None = None, resume:
     if not isinstance(cfg, method.config):
         raise ConfigError(f"config is a {type(cfg).__name__}, method {cfg.method} expects {method.config.__name__}")
     run_dir = RunDir(out or default_out_dir(cfg))
-    if run_dir.config_path.exists():
+    if run_dir.config_path.exists() and (run_dir.records() or run_dir.has_checkpoints()):
         if not resume:
             raise ConfigError(f"{run_dir.path} already holds a run; pass --resume to continue it or choose another --out")
         stored = yaml.safe_load(run_dir.config_path.read_text())

@@ -70,6 +70,9 @@ class RunDir:
     def checkpoint_path(self, seed: int) -> Path:
         return self.path / "checkpoints" / f"seed{seed}.pt"
 
+    def has_checkpoints(self) -> bool:
+        return any((self.path / "checkpoints").glob("seed*.pt"))
+
     def prepare(self) -> None:
         """Create the folder; an unwritable location is a ConfigError naming it."""
         try:

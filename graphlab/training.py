@@ -46,17 +46,22 @@ def reseed_sampling(seed: int, epoch: int) -> None:
     dgl.seed(seed * 1_000_003 + epoch)
 
 
-def check_finite(loss: float, seed: int, epoch: int) -> None:
-    """Stop the run with a message when the training loss is NaN or infinite."""
+def check_finite(loss: float, seed: int, epoch: int, model: torch.nn.Module | None = None) -> None:
+    """Stop the run with a message when the training loss — or, after the update, a parameter — is NaN/inf."""
+    what = None
     if not math.isfinite(loss):
-        raise TrainingError(f"seed {seed}, epoch {epoch}: training loss is {loss}; the run is stopped "
+        what = f"training loss is {loss}"
+    elif model is not None and not all(bool(torch.isfinite(p).all()) for p in model.parameters()):
+        what = "parameters became nan/inf after the update"
+    if what:
+        raise TrainingError(f"seed {seed}, epoch {epoch}: {what}; the run is stopped "
                             f"(try a lower trainer.lr or check the input features)")
 
 
 def fit(ctx: SeedContext, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
-        train_epoch: Callable[[], float], evaluate: Callable[[], tuple[float, float]],
+        train_epoch: Callable[[int], float], evaluate: Callable[[], tuple[float, float]],
         epochs: int, patience: int, eval_every: int = 1, desc: str = "epochs") -> FitResult:
-    """Train for up to ``epochs``; ``train_epoch() -> loss``, ``evaluate() -> (valid, test)`` (higher is better).
+    """Train for up to ``epochs``; ``train_epoch(epoch) -> loss``, ``evaluate() -> (valid, test)`` (higher is better).
 
     Keeps the parameters of the best validation epoch and stops after ``patience`` epochs without improvement.
     """
@@ -75,8 +80,8 @@ def fit(ctx: SeedContext, model: torch.nn.Module, optimizer: torch.optim.Optimiz
     for epoch in bar:
         reseed_sampling(ctx.seed, epoch)
         model.train()
-        loss = float(train_epoch())
-        check_finite(loss, ctx.seed, epoch)
+        loss = float(train_epoch(epoch))
+        check_finite(loss, ctx.seed, epoch, model)
         curves["train_loss"].append(loss)
         if (epoch + 1) % eval_every == 0 or epoch + 1 == epochs:
             model.eval()

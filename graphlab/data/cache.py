@@ -1,9 +1,10 @@
 """Processed-dataset cache: a loader's output saved once, keyed by what produced it (dataset name, loader
-parameters, the raw files' sha256, the cache format version), under ``$GRAPHLAB_CACHE`` or
+parameters, the raw files' sha256 and the source of the data package's code), under ``$GRAPHLAB_CACHE`` or
 ``~/.cache/graphlab/processed``. Written atomically: never a partial entry."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -16,7 +17,15 @@ import torch
 from graphlab.io import atomic_torch_save
 
 T = TypeVar("T")
-FORMAT_VERSION = 1
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """sha256 over the data package's source files: editing a loader invalidates what it produced."""
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()
 
 
 def cache_dir() -> Path:
@@ -25,7 +34,7 @@ def cache_dir() -> Path:
 
 
 def cache_key(name: str, params: dict[str, Any], digests: dict[str, str]) -> str:
-    blob = json.dumps({"name": name, "params": params, "files": digests, "v": FORMAT_VERSION},
+    blob = json.dumps({"name": name, "params": params, "files": digests, "code": code_digest()},
                       sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:24]
 

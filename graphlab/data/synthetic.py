@@ -20,13 +20,20 @@ def _csbm_params(params: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         raise ConfigError(f"dataset.params.{unknown[0]} is not a csbm parameter; valid: {', '.join(CSBM_DEFAULTS)}")
     p = {**CSBM_DEFAULTS, **params}
+    for k, default in CSBM_DEFAULTS.items():
+        kind = float if isinstance(default, float) else int
+        if isinstance(p[k], bool) or not isinstance(p[k], int | float) or (kind is int and p[k] != int(p[k])):
+            raise ConfigError(f"dataset.params.{k} must be a{'n integer' if kind is int else ' number'} (got {p[k]!r})")
     if not (0.0 <= float(p["homophily"]) <= 1.0):
         raise ConfigError(f"dataset.params.homophily must lie in [0, 1] (got {p['homophily']})")
     for k in ("nodes", "classes", "features", "train_per_class", "splits"):
         if int(p[k]) < 1:
             raise ConfigError(f"dataset.params.{k} must be ≥ 1 (got {p[k]})")
-    if int(p["nodes"]) < int(p["classes"]) * (int(p["train_per_class"]) + 2):
-        raise ConfigError("dataset.params.nodes is too small for the number of classes and training nodes")
+    if int(p["nodes"]) <= int(p["classes"]) * int(p["train_per_class"]) + int(p["valid"]):
+        raise ConfigError(f"dataset.params.nodes={p['nodes']} leaves no test nodes after "
+                          f"classes × train_per_class + valid = {int(p['classes']) * int(p['train_per_class'])} + {p['valid']}")
+    if int(p["valid"]) < 1:
+        raise ConfigError(f"dataset.params.valid must be ≥ 1 (got {p['valid']})")
     return p
 
 

@@ -27,6 +27,13 @@ class GNNModelConfig:
             near = difflib.get_close_matches(self.name, MODEL_NAMES, n=1)
             hint = f" (did you mean '{near[0]}'?)" if near else ""
             raise ValueError(f"model.name '{self.name}' is not one of {', '.join(MODEL_NAMES)}{hint}")
+        from graphlab.nn import build_model
+
+        try:  # the model classes own their argument checks: build a 1-feature instance to run them now
+            build_model(self.name, 1, self.hidden, 2, layers=self.layers, dropout=self.dropout, norm=self.norm,
+                        heads=self.heads, attn_dropout=self.attn_dropout, aggregator=self.aggregator)
+        except ValueError as e:
+            raise ValueError(f"model: {e}") from None
 
 
 @dataclass

@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F
 
 from graphlab.data import NodeDataset, load_dataset
+from graphlab.errors import ConfigError
 from graphlab.eval import Evaluator
 from graphlab.experiment import SeedContext, SeedResult
 from graphlab.gnn.config import GNNConfig
@@ -28,8 +29,6 @@ def node_dataset(cfg: GNNConfig) -> NodeDataset:
     """The config's dataset, loaded once per process (seeds share it)."""
     data = _cached_dataset(cfg.dataset.name, cfg.dataset.root, tuple(sorted(cfg.dataset.params.items())))
     if not isinstance(data, NodeDataset):
-        from graphlab.errors import ConfigError
-
         raise ConfigError(f"dataset '{cfg.dataset.name}' is not a node-classification dataset")
     return data
 
@@ -49,6 +48,9 @@ def run_gnn(cfg: GNNConfig, ctx: SeedContext) -> SeedResult:
     data = node_dataset(cfg)
     graph, x = prepare_inputs(cfg, data, ctx.device)
     split = data.split(cfg.dataset.split, ctx.index)
+    for part in ("train", "valid", "test"):
+        if len(getattr(split, part)) == 0:
+            raise ConfigError(f"dataset '{data.name}' split '{cfg.dataset.split}' has an empty {part} set")
     y = data.labels.to(ctx.device)
     m = cfg.model
     model = build_model(m.name, x.shape[1], m.hidden, data.num_classes, layers=m.layers, dropout=m.dropout,
@@ -58,7 +60,7 @@ def run_gnn(cfg: GNNConfig, ctx: SeedContext) -> SeedResult:
     train_ids, valid_ids, test_ids = (s.to(ctx.device) for s in (split.train, split.valid, split.test))
 
     if cfg.sampler.kind == "full":
-        def train_epoch() -> float:
+        def train_epoch(epoch: int) -> float:
             optimizer.zero_grad()
             loss = F.cross_entropy(model(graph, x)[train_ids], y[train_ids])
             loss.backward()
@@ -67,10 +69,12 @@ def run_gnn(cfg: GNNConfig, ctx: SeedContext) -> SeedResult:
     else:
         GCN.add_out_degrees(graph)  # sampled GCN normalises by full-graph degrees (see graphlab.nn.GCN)
         sampler = dgl.dataloading.NeighborSampler(list(cfg.sampler.fanouts))
-        loader = dgl.dataloading.DataLoader(graph, train_ids, sampler, batch_size=cfg.sampler.batch_size,
-                                            shuffle=True, drop_last=False, device=ctx.device)
-
-        def train_epoch() -> float:
+        def train_epoch(epoch: int) -> float:
+            # the batch order depends only on (seed, epoch), so a resumed run sees the same batches
+            rng = torch.Generator().manual_seed(ctx.seed * 1_000_003 + epoch)
+            order = torch.randperm(len(train_ids), generator=rng)
+            loader = dgl.dataloading.DataLoader(graph, train_ids[order.to(ctx.device)], sampler,
+                                                batch_size=cfg.sampler.batch_size, shuffle=False, device=ctx.device)
             total, count = 0.0, 0
             for input_nodes, output_nodes, blocks in loader:
                 optimizer.zero_grad()
