@@ -58,6 +58,13 @@ def check_finite(loss: float, seed: int, epoch: int, model: torch.nn.Module | No
                             f"(try a lower trainer.lr or check the input features)")
 
 
+def check_finite_outputs(outputs: torch.Tensor, seed: int) -> None:
+    """Stop the run when a model's outputs contain NaN/inf (e.g. weights blown up by a huge learning rate)."""
+    if not bool(torch.isfinite(outputs).all()):
+        raise TrainingError(f"seed {seed}: the model's outputs became nan/inf; the run is stopped "
+                            f"(try a lower trainer.lr or check the input features)")
+
+
 def fit(ctx: SeedContext, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
         train_epoch: Callable[[int], float], evaluate: Callable[[], tuple[float, float]],
         epochs: int, patience: int, eval_every: int = 1, desc: str = "epochs") -> FitResult:

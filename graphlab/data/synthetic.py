@@ -30,8 +30,9 @@ def _csbm_params(params: dict[str, Any]) -> dict[str, Any]:
         if int(p[k]) < 1:
             raise ConfigError(f"dataset.params.{k} must be ≥ 1 (got {p[k]})")
     if int(p["nodes"]) <= int(p["classes"]) * int(p["train_per_class"]) + int(p["valid"]):
-        raise ConfigError(f"dataset.params.nodes={p['nodes']} leaves no test nodes after "
-                          f"classes × train_per_class + valid = {int(p['classes']) * int(p['train_per_class'])} + {p['valid']}")
+        raise ConfigError(f"dataset.params.nodes={p['nodes']} leaves no test nodes after classes × "
+                          f"train_per_class = {int(p['classes']) * int(p['train_per_class'])} training and "
+                          f"dataset.params.valid={p['valid']} validation nodes")
     if int(p["valid"]) < 1:
         raise ConfigError(f"dataset.params.valid must be ≥ 1 (got {p['valid']})")
     return p

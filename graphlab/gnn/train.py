@@ -17,7 +17,7 @@ from graphlab.experiment import SeedContext, SeedResult
 from graphlab.gnn.config import GNNConfig
 from graphlab.nn import GCN, build_model, count_parameters
 from graphlab.registry import register_method
-from graphlab.training import fit
+from graphlab.training import check_finite_outputs, fit
 
 
 @functools.lru_cache(maxsize=4)
@@ -89,6 +89,7 @@ def run_gnn(cfg: GNNConfig, ctx: SeedContext) -> SeedResult:
 
     def evaluate() -> tuple[float, float]:
         logits = model(graph, x)
+        check_finite_outputs(logits, ctx.seed)
         return score(logits, valid_ids), score(logits, test_ids)
 
     result = fit(ctx, model, optimizer, train_epoch, evaluate, epochs=cfg.trainer.epochs,
