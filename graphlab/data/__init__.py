@@ -25,7 +25,7 @@ def load_dataset(name: str, root: str | Path | None = None, verify: bool = True,
     def build() -> Any:
         return load(e, root, **{**e.options, **params})
 
-    return cached(e.alias_of or e.name, params, digests, build) if cache else build()
+    return cached(e.alias_of or e.name, params, digests, build) if cache and e.cache else build()
 
 
 __all__ = ["CatalogEntry", "NodeDataset", "Split", "cache_dir", "cached", "catalog", "csbm", "edge_homophily",

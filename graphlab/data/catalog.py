@@ -45,6 +45,8 @@ class CatalogEntry:
     alias_of: str | None = None
     pattern: str | None = None
     options: dict[str, Any] = field(default_factory=dict)  # loader arguments fixed by the catalog
+    optional_files: dict[str, str | None] = field(default_factory=dict)  # root-relative; used when present
+    cache: bool = True  # False: always rebuild (for outputs larger than their sources)
 
     def path(self, root: str | Path | None = None) -> Path:
         return resolve_root(root) / (self.folder or self.name)
@@ -119,16 +121,20 @@ def digest_matches(actual: str, pinned: str) -> bool:
 
 
 def require_files(e: CatalogEntry, root: str | Path | None = None, verify: bool = True) -> dict[str, str]:
-    """Check every catalog file of ``e`` is present (and matches its pin); return file → sha256."""
+    """Check every catalog file of ``e`` is present (and matches its pin); return file → sha256, including the
+    optional files (paths under the root, e.g. Geom-GCN splits) that are present."""
     folder = e.path(root)
     missing = [f for f in e.files if not (folder / f).is_file()]
     if missing:
         raise DataError(f"dataset '{e.name}' not found: {folder / missing[0]} is missing; point --data-root or "
                         f"GRAPHLAB_DATA at the folder holding {e.folder}/, or run `graphlab data fetch {e.name}`")
-    digests = {f: sha256(folder / f) for f in e.files}
+    paths = {f: folder / f for f in e.files}
+    paths.update({f: resolve_root(root) / f for f in e.optional_files if (resolve_root(root) / f).is_file()})
+    pins = {**e.files, **e.optional_files}
+    digests = {f: sha256(p) for f, p in paths.items()}
     if verify:
-        for f, pinned in e.files.items():
-            if pinned and not digest_matches(digests[f], pinned):
-                raise DataError(f"dataset '{e.name}': {folder / f} fails its sha256 check (corrupt or a different "
+        for f, digest in digests.items():
+            if pins[f] and not digest_matches(digest, pins[f]):
+                raise DataError(f"dataset '{e.name}': {paths[f]} fails its sha256 check (corrupt or a different "
                                 f"version); restore it with `graphlab data fetch {e.name}`")
     return digests

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from graphlab.data.catalog import catalog, digest_matches, entry, sha256
+from graphlab.data.root import resolve_root
 from graphlab.errors import DataError
 
 
@@ -55,8 +56,9 @@ def dispatch(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(rows, indent=2))
         else:
+            width = max(len(r["name"]) for r in rows)
             for r in rows:
-                print(f"{r['name']:<22} {r['family']:<13} {r['bytes'] / 1e6:>9.2f} MB  {r['status']}")
+                print(f"{r['name']:<{width}}  {r['family']:<13} {r['bytes'] / 1e6:>9.2f} MB  {r['status']}")
         return 0
     if args.data_command == "info":
         info = stats(args.name, root)
@@ -67,8 +69,9 @@ def dispatch(args: argparse.Namespace) -> int:
         bad = 0
         for n in names:
             e = entry(n, root)
-            for f, digest in e.files.items():
-                p = e.path(root) / f
+            optional = {f: d for f, d in e.optional_files.items() if (resolve_root(root) / f).is_file()}
+            for f, digest in {**e.files, **optional}.items():
+                p = (resolve_root(root) if f in optional else e.path(root)) / f
                 if not p.is_file():
                     raise DataError(f"dataset '{n}': {p} is missing; run `graphlab data fetch {n}`")
                 state = "unverified" if not digest else ("ok" if digest_matches(sha256(p), digest) else "MISMATCH")

@@ -57,7 +57,8 @@ class NodeDataset:
                 "classes": self.num_classes, "labelled": int((self.labels >= 0).sum()),
                 "homophily": round(edge_homophily(self.graph, self.labels), 4), "metric": self.metric,
                 "splits": {k: len(v) for k, v in self.splits.items()},
-                "split_sizes": [len(first.train), len(first.valid), len(first.test)]}
+                "split_sizes": [len(first.train), len(first.valid), len(first.test)],
+                **({"note": self.meta["note"]} if "note" in self.meta else {})}
 
     def require_features(self, model: str) -> torch.Tensor:
         if self.features is None:

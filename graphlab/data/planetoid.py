@@ -1,8 +1,14 @@
-"""Planetoid citation graphs (``ind.<name>.*`` pickles): Cora, CiteSeer with the public GCN split.
+"""Planetoid citation graphs (``ind.<name>.*`` pickles): Cora, CiteSeer, PubMed with the public GCN split.
 
 Rows of ``tx`` follow ``test.index``; they are put back in graph order as in Kipf & Welling's loader.
 CiteSeer has ids in the test range without a feature row (isolated nodes): they get zero features and
-label -1 (unlabelled).
+label -1 (unlabelled). An entry whose catalog files lack ``ind.<name>.allx`` (our PubMed copy) loads
+structure and labels only: ``features`` is None, ``meta["note"]`` says why, and feature-based models are
+refused by ``NodeDataset.require_features``.
+
+Split families: ``public`` (= ``default``; the first 20 per class / 500 / 1000 of Yang et al.) and, when
+``<root>/geom_gcn/splits`` holds the graph's ten files, ``geom-gcn`` (see ``graphlab.data.geom_gcn``);
+without that folder the family is not offered.
 """
 
 from __future__ import annotations
@@ -14,7 +20,10 @@ import scipy.sparse as sp
 import torch
 
 from graphlab.data.catalog import CatalogEntry
+from graphlab.data.geom_gcn import geom_gcn_splits
+from graphlab.data.heterophily import reject_params
 from graphlab.data.node import NodeDataset, Split, symmetric_graph
+from graphlab.data.root import resolve_root
 from graphlab.data.safe_pickle import safe_load
 from graphlab.errors import DataError
 
@@ -27,6 +36,8 @@ def _read_test_index(path: Path) -> np.ndarray:
                 ids.append(int(line))
             except ValueError:
                 raise DataError(f"{path}:{i}: expected one integer node id, got {line.strip()[:40]!r}") from None
+            if not 0 <= ids[-1] < 2**62:
+                raise DataError(f"{path}:{i}: node id {line.strip()[:40]} is out of range")
     if not ids:
         raise DataError(f"{path}: empty test index")
     return np.asarray(ids, dtype=np.int64)
@@ -42,40 +53,57 @@ def _matrix(obj: object, path: Path, rows: int | None = None) -> np.ndarray:
     return arr
 
 
-def load_planetoid(entry: CatalogEntry, root: str | Path | None = None, **_: object) -> NodeDataset:
-    """Load ``cora`` or ``citeseer`` from ``<root>/planetoid_<name>/ind.<name>.*`` (files checked by the caller)."""
+def _features(f: dict[str, Path], name: str, num_nodes: int, rows: tuple[int, int], test_index: np.ndarray,
+              n_train: int) -> np.ndarray:
+    """[num_nodes, F] features from ``x`` / ``allx`` / ``tx`` (rows = rows of ``ally`` and ``ty``)."""
+    allx = _matrix(safe_load(f["allx"]), f["allx"], rows[0])
+    tx = _matrix(safe_load(f["tx"]), f["tx"], rows[1])
+    x = _matrix(safe_load(f["x"]), f["x"], n_train)
+    if x.shape[1] != allx.shape[1] or tx.shape[1] != allx.shape[1] or not np.array_equal(x, allx[:n_train]):
+        raise DataError(f"{f['x']}: must equal the first {n_train} rows of ind.{name}.allx (and match ind.{name}.tx)")
+    features = np.zeros((num_nodes, allx.shape[1]), dtype=np.float32)
+    features[: allx.shape[0]] = allx
+    features[test_index] = tx
+    return features
+
+
+def load_planetoid(entry: CatalogEntry, root: str | Path | None = None, **params: object) -> NodeDataset:
+    """Load ``cora``, ``citeseer`` or ``pubmed`` from ``<root>/<folder>/ind.<name>.*`` (files checked by the
+    caller) and its Geom-GCN splits from ``<root>/geom_gcn/splits`` when present."""
+    reject_params(entry.name, params)
     name, folder = entry.name, entry.path(root)
     f = {k: folder / f"ind.{name}.{k}" for k in ("x", "y", "tx", "ty", "allx", "ally", "graph", "test.index")}
-    allx = _matrix(safe_load(f["allx"]), f["allx"])
-    ally = _matrix(safe_load(f["ally"]), f["ally"], allx.shape[0])
-    tx = _matrix(safe_load(f["tx"]), f["tx"])
-    ty = _matrix(safe_load(f["ty"]), f["ty"], tx.shape[0])
+    ally = _matrix(safe_load(f["ally"]), f["ally"])
+    ty = _matrix(safe_load(f["ty"]), f["ty"])
     y = _matrix(safe_load(f["y"]), f["y"])
-    x = _matrix(safe_load(f["x"]), f["x"], y.shape[0])
-    if x.shape[1] != allx.shape[1] or not np.array_equal(x, allx[: x.shape[0]]):
-        raise DataError(f"{f['x']}: must equal the first {x.shape[0]} rows of ind.{name}.allx")
+    if not (ally.shape[1] == ty.shape[1] == y.shape[1]) or not np.array_equal(y, ally[: y.shape[0]]):
+        raise DataError(f"{f['y']}: must equal the first {y.shape[0]} rows of ind.{name}.ally (and have as many "
+                        f"columns as ind.{name}.ty)")
     adj = safe_load(f["graph"])
     if not isinstance(adj, dict):
         raise DataError(f"{f['graph']}: expected a dict of adjacency lists, got {type(adj).__name__}")
     test_index = _read_test_index(f["test.index"])
-    if len(test_index) != tx.shape[0]:
-        raise DataError(f"{f['test.index']}: {len(test_index)} ids but ind.{name}.tx has {tx.shape[0]} rows")
+    if len(test_index) != ty.shape[0]:
+        raise DataError(f"{f['test.index']}: {len(test_index)} ids but ind.{name}.ty has {ty.shape[0]} rows")
 
-    num_nodes = max(len(adj), allx.shape[0] + tx.shape[0], int(test_index.max()) + 1)
-    features = np.zeros((num_nodes, allx.shape[1]), dtype=np.float32)
+    num_nodes = max(len(adj), ally.shape[0] + ty.shape[0], int(test_index.max()) + 1)
+    if test_index.min() < ally.shape[0] or test_index.max() >= num_nodes:
+        raise DataError(f"{f['test.index']}: ids must lie in {ally.shape[0]}..{num_nodes - 1}")
     onehot = np.zeros((num_nodes, ally.shape[1]), dtype=np.float32)
-    features[: allx.shape[0]] = allx
     onehot[: ally.shape[0]] = ally
-    if test_index.min() < allx.shape[0] or test_index.max() >= num_nodes:
-        raise DataError(f"{f['test.index']}: ids must lie in {allx.shape[0]}..{num_nodes - 1}")
-    features[test_index] = tx
     onehot[test_index] = ty
-    labels = np.where(onehot.sum(1) > 0, onehot.argmax(1), -1)
+    labels = torch.from_numpy(np.where(onehot.sum(1) > 0, onehot.argmax(1), -1)).long()
+    features, meta = None, {"source": str(folder)}
+    if f["allx"].name in entry.files:
+        features = torch.from_numpy(_features(f, name, num_nodes, (ally.shape[0], ty.shape[0]), test_index, y.shape[0]))
+    else:
+        meta["note"] = (f"no node features: ind.{name}.allx is absent from this copy, so feature-based models are "
+                        f"refused; structure and all labels are complete")
 
     try:
         src = np.fromiter((u for u, vs in adj.items() for _ in vs), dtype=np.int64)
         dst = np.fromiter((v for vs in adj.values() for v in vs), dtype=np.int64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise DataError(f"{f['graph']}: adjacency lists must hold integer node ids") from None
     if len(src) and (min(src.min(), dst.min()) < 0 or max(src.max(), dst.max()) >= num_nodes):
         raise DataError(f"{f['graph']}: node ids outside 0..{num_nodes - 1}")
@@ -84,7 +112,9 @@ def load_planetoid(entry: CatalogEntry, root: str | Path | None = None, **_: obj
     n_train = y.shape[0]
     public = Split(torch.arange(n_train), torch.arange(n_train, n_train + 500),
                    torch.from_numpy(np.sort(test_index)))
-    return NodeDataset(name=name, graph=graph, features=torch.from_numpy(features),
-                       labels=torch.from_numpy(labels).long(), num_classes=ally.shape[1],
-                       splits={"default": [public], "public": [public]},
-                       meta={"source": str(folder)})
+    splits = {"default": [public], "public": [public]}
+    geom = geom_gcn_splits(resolve_root(root), name, labels)
+    if geom is not None:
+        splits["geom-gcn"] = geom
+    return NodeDataset(name=name, graph=graph, features=features, labels=labels, num_classes=ally.shape[1],
+                       splits=splits, meta=meta)

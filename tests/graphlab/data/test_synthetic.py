@@ -9,9 +9,9 @@ from graphlab.errors import ConfigError
 
 
 def test_same_seed_same_graph_and_features():
-    a, b = csbm(nodes=400, seed=3), csbm(nodes=400, seed=3)
+    a, b = csbm(nodes=400, valid=100, seed=3), csbm(nodes=400, valid=100, seed=3)
     assert a.graph.edges()[0].equal(b.graph.edges()[0]) and a.features.equal(b.features)
-    assert not csbm(nodes=400, seed=4).features.equal(a.features)
+    assert not csbm(nodes=400, valid=100, seed=4).features.equal(a.features)
 
 
 @pytest.mark.parametrize("h", [0.1, 0.5, 0.9])
