@@ -23,7 +23,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from graphlab.data.text_tasks import TaskDataset, check_params
+from graphlab.data.params import check_params, check_rules
+from graphlab.data.text_tasks import TaskDataset
 from graphlab.errors import ConfigError, DataError
 
 DEFAULTS: dict[str, Any] = {"depth": 3, "low": 1, "high": 20, "ops": "+-", "negative": False,
@@ -32,21 +33,14 @@ SPLITS = ("test", "valid", "train")  # drawing order
 
 
 def _params(params: dict[str, Any]) -> dict[str, Any]:
-    p = check_params(params, DEFAULTS)
+    p = check_params("arith-traces", params, DEFAULTS, untyped=("depth",))
     depth = p["depth"]
     bounds = [depth, depth] if isinstance(depth, int) else list(depth) if isinstance(depth, (list, tuple)) else []
     if len(bounds) != 2 or not all(isinstance(b, int) for b in bounds) or not 1 <= bounds[0] <= bounds[1]:
         raise ConfigError(f"dataset.params.depth must be an integer ≥ 1 or a [min, max] pair (got {depth!r})")
-    if not (isinstance(p["low"], int) and isinstance(p["high"], int) and 0 <= p["low"] <= p["high"]):
-        raise ConfigError(f"dataset.params.low/high must be integers with 0 ≤ low ≤ high "
-                          f"(got {p['low']!r}, {p['high']!r})")
-    if not p["ops"] or set(p["ops"]) - set("+-*"):
-        raise ConfigError(f"dataset.params.ops must be a string of + - * (got {p['ops']!r})")
-    if not isinstance(p["negative"], bool):
-        raise ConfigError(f"dataset.params.negative must be true or false (got {p['negative']!r})")
-    for k in ("train", "valid", "test", "seed"):
-        if not isinstance(p[k], int) or p[k] < 0:
-            raise ConfigError(f"dataset.params.{k} must be an integer ≥ 0 (got {p[k]!r})")
+    check_rules(p, [("low", p["low"] >= 0, "≥ 0"), ("high", p["high"] >= p["low"], f"≥ low = {p['low']}"),
+                    ("ops", bool(p["ops"]) and not set(p["ops"]) - set("+-*"), "a string of + - *"),
+                    *((k, p[k] >= 0, "≥ 0") for k in ("train", "valid", "test", "seed"))])
     return {**p, "depth": bounds}
 
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
+from graphlab.data.textio import read_text
 from graphlab.errors import DataError
 
 
@@ -119,22 +119,7 @@ def _check_values(path: Path, table: np.ndarray, fmt: EventFormat, first: int) -
                             f"got {x[row]:g} ({path})")
 
 
-def _decode(path: Path, raw: bytes) -> str:
-    """UTF-8 text without NUL bytes (pandas' parser silently ends a field at a NUL)."""
-    bad = raw.find(b"\x00")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        bad = err.start if bad < 0 else min(bad, err.start)
-    if bad >= 0:
-        line = raw.count(b"\n", 0, bad) + 1
-        raise DataError(f"{path.name}:{line}: expected UTF-8 text without NUL bytes, got byte {raw[bad]:#04x} ({path})")
-    return text
-
-
 def _check_header(path: Path, lines: list[str], fmt: EventFormat) -> None:
-    if not lines:
-        raise DataError(f"{path.name}: empty file, expected a header and events ({path})")
     got = tuple(f.strip() for f in _fields(lines[0], fmt.sep))[: len(fmt.columns)]
     if got not in fmt.headers:
         want = " or ".join(repr((fmt.sep or " ").join(h)) for h in fmt.headers)
@@ -142,13 +127,11 @@ def _check_header(path: Path, lines: list[str], fmt: EventFormat) -> None:
 
 
 def read_events(path: Path, fmt: EventFormat) -> RawEvents:
-    """Parse ``path`` in ``fmt``; every malformed input is a DataError naming the file (and line)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise DataError(f"cannot read {path}: {err.strerror or err}") from None
-    text = _decode(path, raw).replace("\r\n", "\n").rstrip()
-    lines = text.split("\n") if text else []
+    """Parse ``path`` (UTF-8 without NUL bytes: pandas' parser silently ends a field at a NUL) in ``fmt``; every
+    malformed input is a DataError naming the file (and line)."""
+    import pandas as pd  # imported when a file is parsed, not with graphlab.data
+
+    lines = read_text(path, nul=False).replace("\r\n", "\n").rstrip().split("\n")
     first = 0
     if fmt.headers:
         _check_header(path, lines, fmt)

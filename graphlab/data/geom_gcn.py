@@ -12,8 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from graphlab.data.heterophily import masks_to_splits, read_npz
-from graphlab.data.node import Split
+from graphlab.data.node import Split, masks_to_splits, read_npz
 from graphlab.errors import DataError
 
 FOLDER = "geom_gcn"

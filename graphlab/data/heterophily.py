@@ -10,10 +10,6 @@ Binary tasks (minesweeper, tolokers) are scored by ROC-AUC as in the paper, the 
 
 from __future__ import annotations
 
-import struct
-import zipfile
-import zlib
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -21,51 +17,16 @@ import numpy as np
 import torch
 
 from graphlab.data.catalog import CatalogEntry
-from graphlab.data.node import NodeDataset, Split, symmetric_graph
-from graphlab.errors import ConfigError, DataError
-
-
-def reject_params(name: str, params: dict[str, Any], valid: Iterable[str] = ()) -> None:
-    """A ``dataset.params`` key the loader does not take is a ConfigError naming the valid ones."""
-    valid = sorted(valid)
-    unknown = sorted(set(params) - set(valid))
-    if unknown:
-        raise ConfigError(f"dataset.params.{unknown[0]} is not a parameter of dataset '{name}'; valid: "
-                          f"{', '.join(valid) or 'none'}")
-
-
-def read_npz(path: Path, keys: Iterable[str]) -> dict[str, np.ndarray]:
-    """The arrays ``keys`` of a numpy ``.npz`` file (no pickles); unreadable or missing ones are DataErrors."""
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            missing = [k for k in keys if k not in z.files]
-            if missing:
-                raise DataError(f"{path}: missing array '{missing[0]}' (has {', '.join(z.files) or 'none'})")
-            return {k: z[k] for k in keys}
-    except (OSError, ValueError, EOFError, KeyError, IndexError, TypeError, RuntimeError, NotImplementedError,
-            MemoryError, struct.error, zipfile.BadZipFile, zlib.error) as err:  # zipfile's reactions to damage
-        raise DataError(f"{path}: not a readable .npz file ({type(err).__name__}: {err})") from None
-
-
-def masks_to_splits(train: np.ndarray, valid: np.ndarray, test: np.ndarray, path: Path,
-                    keep: np.ndarray | None = None) -> list[Split]:
-    """Splits from boolean (or 0/1) masks of shape [S, N]; a node in two sets of one split is a DataError.
-    ``keep`` (bool [N]) drops the other nodes from every set (e.g. unlabelled ones)."""
-    masks = []
-    for m in (train, valid, test):
-        if m.dtype != bool and not (np.issubdtype(m.dtype, np.integer) and np.isin(m, (0, 1)).all()):
-            raise DataError(f"{path}: split masks must be boolean or 0/1, got dtype {m.dtype}")
-        masks.append(m.astype(bool) & (True if keep is None else keep))
-    if (masks[0].astype(np.int8) + masks[1] + masks[2] > 1).any():
-        raise DataError(f"{path}: a node is in more than one of train/valid/test of the same split")
-    return [Split(*(torch.from_numpy(np.flatnonzero(m[k])) for m in masks)) for k in range(masks[0].shape[0])]
+from graphlab.data.node import NodeDataset, masks_to_splits, read_npz, symmetric_graph
+from graphlab.data.params import check_params
+from graphlab.errors import DataError
 
 
 def load_heterophily(entry: CatalogEntry, root: str | Path | None = None, geom_gcn: bool = False,
                      **params: Any) -> NodeDataset:
     """Load ``<folder>/<file>.npz`` (the entry's one file). ``geom_gcn`` (catalog option) also names the
     stored splits ``geom-gcn``."""
-    reject_params(entry.name, params)
+    check_params(entry.name, params, {})
     path = entry.path(root) / next(iter(entry.files))
     a = read_npz(path, ("node_features", "node_labels", "edges", "train_masks", "val_masks", "test_masks"))
     x, y, edges = a["node_features"], a["node_labels"], a["edges"]

@@ -32,7 +32,8 @@ import numpy as np
 import torch
 
 from graphlab.data.catalog import CatalogEntry
-from graphlab.data.interactions import InteractionDataset, build_interactions, check_params
+from graphlab.data.interactions import InteractionDataset, build_interactions, split_params
+from graphlab.data.textio import read_lines
 from graphlab.errors import DataError
 
 MAX_INT = 2**62
@@ -42,30 +43,6 @@ FIRST_TAG_YEAR = 2002  # Last.fm launched in 2002: earlier tag dates are bogus
 ML_GENRES = 19
 # column spec: (name, kind, low, high); kind "i" integer, "f" finite float, "s" text
 Spec = tuple[str, str, float, float]
-
-
-def _decode(line: bytes) -> str:
-    try:
-        return line.decode("utf-8")
-    except UnicodeDecodeError:
-        return line.decode("latin-1")
-
-
-def read_lines(path: Path) -> list[tuple[int, str]]:
-    """(1-based line number, text) of the non-blank lines, each decoded as UTF-8 or else latin-1 (files mixing
-    both stay readable); an empty file is a DataError."""
-    try:
-        raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
-    except OSError as err:
-        raise DataError(f"cannot read {path}: {err.strerror or err}") from None
-    try:
-        text = raw.decode("utf-8").split("\n")
-    except UnicodeDecodeError:
-        text = [_decode(line) for line in raw.split(b"\n")]
-    lines = [(i, line.rstrip("\r")) for i, line in enumerate(text, 1) if line.strip()]
-    if not lines:
-        raise DataError(f"{path}: empty file")
-    return lines
 
 
 def _value(path: Path, lineno: int, field: str, spec: Spec) -> Any:
@@ -86,7 +63,7 @@ def _value(path: Path, lineno: int, field: str, spec: Spec) -> Any:
 def read_table(path: Path, specs: list[Spec], sep: str, header: bool) -> dict[str, list[Any]]:
     """Columns of a ``sep``-separated file with exactly ``len(specs)`` fields per line, checked per ``specs``,
     plus ``"line"``: each row's line number; with ``header`` the first line must name the columns in order."""
-    lines = read_lines(path)
+    lines = read_lines(path, fallback="latin-1")
     names = [s[0] for s in specs]
     if header:
         lineno, first = lines[0]
@@ -110,7 +87,7 @@ def read_table(path: Path, specs: list[Spec], sep: str, header: bool) -> dict[st
 def read_sequences(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``user item_1 … item_n`` lines → (user, item, position) arrays, one entry per item, position 0..n-1."""
     users, items, positions, seen = [], [], [], set()
-    for lineno, line in read_lines(path):
+    for lineno, line in read_lines(path, fallback="latin-1"):
         fields = line.split()
         if len(fields) < 2:
             raise DataError(f"{path}:{lineno}: expected a user id followed by 1+ item ids, got {len(fields)} field")
@@ -165,7 +142,7 @@ def _first_tag_time(user: np.ndarray, artist: np.ndarray, t_user: np.ndarray, t_
 
 def load_ml100k(entry: CatalogEntry, root: str | Path | None = None, **params: Any) -> InteractionDataset:
     """MovieLens 100K ratings ≥ ``min_rating`` as interactions (module docstring); default split temporal."""
-    p = check_params(entry.name, params, {"min_rating": 4.0})
+    p = split_params(entry.name, params, {"min_rating": 4.0})
     folder = entry.path(root)
     path = folder / "u.data"
     t = read_table(path, [("user", "i", 0, MAX_INT), ("item", "i", 0, MAX_INT), ("rating", "i", 1, 5),
@@ -191,7 +168,7 @@ def load_ml100k(entry: CatalogEntry, root: str | Path | None = None, **params: A
 
 def load_lastfm(entry: CatalogEntry, root: str | Path | None = None, **params: Any) -> InteractionDataset:
     """Last.fm HetRec 2011 listening pairs, dated by the user's first tag of the artist (module docstring)."""
-    p = check_params(entry.name, params, {})
+    p = split_params(entry.name, params, {})
     folder = entry.path(root)
     ua_path, tag_path = folder / "user_artists.dat", folder / "user_taggedartists.dat"
     ua = read_table(ua_path, [("userID", "i", 0, MAX_INT), ("artistID", "i", 0, MAX_INT),
@@ -222,7 +199,7 @@ def load_lastfm(entry: CatalogEntry, root: str | Path | None = None, **params: A
 
 def load_amazon(entry: CatalogEntry, root: str | Path | None = None, **params: Any) -> InteractionDataset:
     """An Amazon ``<Category>.txt`` of chronological per-user sequences; default split leave-last-out."""
-    p = check_params(entry.name, params, {"split": "leave-last-out"})
+    p = split_params(entry.name, params, {"split": "leave-last-out"})
     path = entry.path(root) / next(iter(entry.files))
     user, item, position = read_sequences(path)
     return build_interactions(entry.name, user, item, np.ones(len(user), np.float32), position, "order", p,

@@ -30,6 +30,7 @@ import scipy.sparse as sp
 import torch
 
 from graphlab.data.node import Split
+from graphlab.data.params import check_params, check_rules, check_split
 from graphlab.errors import ConfigError, DataError
 
 FAMILIES = ("temporal", "leave-last-out", "random")
@@ -82,8 +83,7 @@ class InteractionDataset:
 
     def split(self, family: str = "default") -> Split:
         """Train / valid / test interaction indices of a split family; an unknown family names the valid ones."""
-        if family not in self.splits:
-            raise ConfigError(f"dataset '{self.name}' has no split '{family}'; available: {', '.join(self.splits)}")
+        check_split(self.name, family, self.splits)
         return self.splits[family]
 
     def pairs(self, index: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -144,34 +144,20 @@ def user_groups(history: torch.Tensor, light: float = LIGHT_SHARE, heavy: float 
     return UserGroups(history.clone(), light_mask, heavy_mask)
 
 
-def check_params(dataset: str, params: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
+def split_params(dataset: str, params: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
     """``params`` (a config's ``dataset.params``) over the split defaults and the loader's ``own`` defaults,
-    validated: an unknown key or a bad value is a ConfigError naming ``dataset.params.<key>``."""
+    validated: an unknown key, a bad type or a bad value is a ConfigError naming ``dataset.params.<key>``;
+    every number must be ≥ 0."""
     defaults = {**SPLIT_DEFAULTS, **own}
-    unknown = sorted(set(params) - set(defaults))
-    if unknown:
-        raise ConfigError(f"dataset.params.{unknown[0]} is not a parameter of '{dataset}'; valid: "
-                          f"{', '.join(defaults)}")
-    p = {**defaults, **params}
-    for key, default in defaults.items():
-        if isinstance(default, (int, float)) and not isinstance(default, bool):
-            kind = int if isinstance(default, int) else float
-            try:
-                p[key] = kind(p[key])
-            except (TypeError, ValueError):
-                raise ConfigError(f"dataset.params.{key} must be a{'n integer' if kind is int else ' number'} "
-                                  f"(got {p[key]!r})") from None
-            if not np.isfinite(p[key]) or p[key] < 0:
-                raise ConfigError(f"dataset.params.{key} must be a finite number ≥ 0 (got {p[key]})")
-    if p["split"] not in FAMILIES:
-        raise ConfigError(f"dataset.params.split must be one of {', '.join(FAMILIES)} (got {p['split']!r})")
-    if p["temporal_scope"] not in ("user", "global"):
-        raise ConfigError(f"dataset.params.temporal_scope must be 'user' or 'global' (got {p['temporal_scope']!r})")
+    p = check_params(dataset, params, defaults)
+    check_rules(p, [*((key, p[key] >= 0, "≥ 0") for key, default in defaults.items()
+                      if isinstance(default, int | float) and not isinstance(default, bool)),
+                    ("split", p["split"] in FAMILIES, f"one of {', '.join(FAMILIES)}"),
+                    ("temporal_scope", p["temporal_scope"] in ("user", "global"), "'user' or 'global'"),
+                    ("min_interactions", p["min_interactions"] >= 1, "≥ 1")])
     if not (0 < p["test_ratio"] and p["test_ratio"] + p["valid_ratio"] < 1):
         raise ConfigError(f"dataset.params.test_ratio and valid_ratio must satisfy 0 < test_ratio and "
                           f"test_ratio + valid_ratio < 1 (got {p['test_ratio']}, {p['valid_ratio']})")
-    if p["min_interactions"] < 1:
-        raise ConfigError("dataset.params.min_interactions must be ≥ 1")
     return p
 
 
@@ -202,7 +188,7 @@ def per_user_split(user: np.ndarray, key: np.ndarray, tie: np.ndarray, num_users
 
 def make_splits(user: np.ndarray, timestamp: np.ndarray, num_users: int, time_unit: str,
                 p: dict[str, Any]) -> dict[str, Split]:
-    """The three split families (module docstring) with the parameters ``p`` of ``check_params``; key
+    """The three split families (module docstring) with the parameters ``p`` of ``split_params``; key
     ``default`` is ``p["split"]``."""
     n = len(user)
     tie = torch.randperm(n, generator=torch.Generator().manual_seed(p["split_seed"])).numpy()

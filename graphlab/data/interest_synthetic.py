@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from graphlab.data.interactions import InteractionDataset, build_interactions, check_params
-from graphlab.errors import ConfigError
+from graphlab.data.interactions import InteractionDataset, build_interactions, split_params
+from graphlab.data.params import check_rules
 
 INTEREST_DEFAULTS: dict[str, Any] = {"users": 2000, "items": 1000, "clusters": 20, "interests": 3, "purity": 0.9,
                                      "min_history": 5, "max_history": 300, "activity_exponent": 1.5,
@@ -26,16 +26,14 @@ INTEREST_DEFAULTS: dict[str, Any] = {"users": 2000, "items": 1000, "clusters": 2
 
 
 def _check(params: dict[str, Any]) -> dict[str, Any]:
-    p = check_params("interest-clusters", params, INTEREST_DEFAULTS)
-    rules = [("users", p["users"] >= 1, "≥ 1"), ("clusters", p["clusters"] >= 1, "≥ 1"),
-             ("items", p["items"] >= p["clusters"], "≥ clusters"),
-             ("interests", 1 <= p["interests"] <= p["clusters"], "in 1..clusters"),
-             ("purity", p["purity"] <= 1, "in [0, 1]"), ("min_history", p["min_history"] >= 1, "≥ 1"),
-             ("max_history", p["max_history"] >= p["min_history"], "≥ min_history"),
-             ("activity_exponent", p["activity_exponent"] > 0, "> 0"), ("time_span", p["time_span"] >= 1, "≥ 1")]
-    for key, ok, want in rules:
-        if not ok:
-            raise ConfigError(f"dataset.params.{key} must be {want} (got {p[key]})")
+    p = split_params("interest-clusters", params, INTEREST_DEFAULTS)
+    check_rules(p, [("users", p["users"] >= 1, "≥ 1"), ("clusters", p["clusters"] >= 1, "≥ 1"),
+                    ("items", p["items"] >= p["clusters"], "≥ clusters"),
+                    ("interests", 1 <= p["interests"] <= p["clusters"], "in 1..clusters"),
+                    ("purity", p["purity"] <= 1, "in [0, 1]"), ("min_history", p["min_history"] >= 1, "≥ 1"),
+                    ("max_history", p["max_history"] >= p["min_history"], "≥ min_history"),
+                    ("activity_exponent", p["activity_exponent"] > 0, "> 0"),
+                    ("time_span", p["time_span"] >= 1, "≥ 1")])
     return p
 
 

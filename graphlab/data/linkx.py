@@ -15,7 +15,6 @@ indices → 2514 columns); metric ROC-AUC.
 from __future__ import annotations
 
 import json
-import pickle
 import re
 import struct
 import warnings
@@ -29,22 +28,13 @@ import scipy.sparse as sp
 import torch
 
 from graphlab.data.catalog import CatalogEntry
-from graphlab.data.heterophily import reject_params
-from graphlab.data.node import NodeDataset, Split, symmetric_graph
-from graphlab.data.safe_pickle import RestrictedUnpickler
+from graphlab.data.node import NodeDataset, Split, proportion_split, symmetric_graph
+from graphlab.data.params import check_params
+from graphlab.data.safe_pickle import safe_loads
+from graphlab.data.textio import read_text
 from graphlab.errors import DataError
 
 FB100_SPLITS = 5
-
-
-def proportion_split(labels: torch.Tensor, train: float, valid: float, seed: int) -> Split:
-    """A random split of the labelled nodes (labels ≥ 0): the first ``train`` share of a seeded permutation
-    for training, the next ``valid`` share for validation, the rest for test (LINKX ``rand_train_test_idx``)."""
-    labelled = torch.nonzero(labels >= 0).flatten()
-    perm = labelled[torch.randperm(len(labelled), generator=torch.Generator().manual_seed(seed))]
-    n_train, n_valid = int(train * len(perm)), int(valid * len(perm))
-    parts = perm[:n_train], perm[n_train:n_train + n_valid], perm[n_train + n_valid:]
-    return Split(*(p.sort().values for p in parts))
 
 
 def one_hot_columns(values: np.ndarray) -> np.ndarray:
@@ -73,7 +63,7 @@ def _read_mat(path: Path) -> dict[str, Any]:
 
 def load_fb100(entry: CatalogEntry, root: str | Path | None = None, **params: Any) -> NodeDataset:
     """Load ``fb100-<school>`` from ``<root>/linkx_fb100/<School>.mat`` (LINKX gender task)."""
-    reject_params(entry.name, params)
+    check_params(entry.name, params, {})
     path = entry.path(root) / next(iter(entry.files))
     mat = _read_mat(path)
     if "A" not in mat or "local_info" not in mat:
@@ -118,12 +108,7 @@ def _file(entry: CatalogEntry, root: str | Path | None, suffix: str) -> Path:
 def read_csv_lines(path: Path, header: list[str]) -> list[str]:
     """The data lines of a comma-separated file whose first line is exactly ``header``, each checked to
     hold ``len(header)`` fields."""
-    try:
-        lines = path.read_text().splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise DataError(f"{path}: cannot read as text ({err})") from None
-    if not lines:
-        raise DataError(f"{path}: empty file; expected the header {','.join(header)}")
+    lines = read_text(path).splitlines()
     if lines[0].strip().split(",") != header:
         raise DataError(f"{path}:1: expected the header {','.join(header)}, got {lines[0][:80]!r}")
     for i, line in enumerate(lines[1:], 2):
@@ -150,8 +135,8 @@ def int_fields(lines: list[str], width: int, path: Path, what: str) -> np.ndarra
 def _read_features(path: Path, n: int, target: Path) -> np.ndarray:
     """``{"<node>": [feature indices]}`` → float32 [n, used indices] binary matrix."""
     try:
-        raw = json.loads(path.read_text())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raw = json.loads(read_text(path))
+    except json.JSONDecodeError as err:
         raise DataError(f"{path}: not a readable JSON file ({err})") from None
     if not isinstance(raw, dict):
         raise DataError(f"{path}: expected a JSON object {{node id: [feature indices]}}, got {type(raw).__name__}")
@@ -183,11 +168,9 @@ def _read_splits(path: Path, n: int, target: Path) -> list[Split]:
             _, _, dtype = read_header(f)
             if not dtype.hasobject:
                 raise DataError(f"{path}: expected an object array of split dicts, got dtype {dtype}")
-            raw = RestrictedUnpickler(f, encoding="latin1").load()
-    except pickle.UnpicklingError as err:
-        raise DataError(f"{path}: refused to unpickle ({err})") from None
-    except (OSError, ValueError, EOFError, TypeError, AttributeError, IndexError, KeyError, ImportError,
-            struct.error, MemoryError) as err:
+            raw = safe_loads(f, path)
+    except (OSError, ValueError, EOFError, TypeError, AttributeError, IndexError, KeyError, struct.error,
+            MemoryError) as err:  # numpy's reactions to a damaged header
         raise DataError(f"{path}: not a readable .npy split file ({type(err).__name__}: {err})") from None
     splits = []
     for k, d in enumerate(np.atleast_1d(np.asarray(raw, dtype=object))):
@@ -220,7 +203,7 @@ def _split_parts(d: object, n: int) -> list[np.ndarray] | None:
 def load_twitch(entry: CatalogEntry, root: str | Path | None = None, **params: Any) -> NodeDataset:
     """Load ``twitch-de`` from ``<root>/linkx_twitch_de/``: ``*_target.csv`` (node ``new_id`` 0..N-1 and label
     ``mature``), ``*_edges.csv`` (``from,to``), ``*_features.json``, ``*-splits.npy`` (LINKX)."""
-    reject_params(entry.name, params)
+    check_params(entry.name, params, {})
     target, edges = _file(entry, root, "_target.csv"), _file(entry, root, "_edges.csv")
     lines = read_csv_lines(target, ["id", "days", "mature", "views", "partner", "new_id"])
     node = int_fields([line.rsplit(",", 1)[1] for line in lines], 1, target, "new_id")[:, 0]

@@ -29,8 +29,8 @@ import pandas as pd
 import torch
 
 from graphlab.data.catalog import CatalogEntry
-from graphlab.data.heterophily import reject_params
 from graphlab.data.node import NodeDataset, Split, symmetric_graph
+from graphlab.data.params import check_params
 from graphlab.errors import DataError
 
 
@@ -87,7 +87,7 @@ def _read_with_ogb(name: str, folder: Path, files: list[str]) -> tuple[dgl.DGLGr
 
 def load_ogb(entry: CatalogEntry, root: str | Path | None = None, **params: Any) -> NodeDataset:
     """Load ``ogbn-<name>`` from ``<root>/<folder>`` (OGB layout above) with its official split (``ogb``)."""
-    reject_params(entry.name, params)
+    check_params(entry.name, params, {})
     name, folder = entry.name, entry.path(root)
     meta = ogb_meta(name)
     _check_supported(name, meta)

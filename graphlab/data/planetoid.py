@@ -21,29 +21,30 @@ import torch
 
 from graphlab.data.catalog import CatalogEntry
 from graphlab.data.geom_gcn import geom_gcn_splits
-from graphlab.data.heterophily import reject_params
 from graphlab.data.node import NodeDataset, Split, symmetric_graph
+from graphlab.data.params import check_params
 from graphlab.data.root import resolve_root
 from graphlab.data.safe_pickle import safe_load
+from graphlab.data.textio import read_lines
 from graphlab.errors import DataError
 
 
 def _read_test_index(path: Path) -> np.ndarray:
+    """``ind.<name>.test.index``: one node id per non-blank line."""
     ids = []
-    for i, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
-        if line.strip():
-            try:
-                ids.append(int(line))
-            except ValueError:
-                raise DataError(f"{path}:{i}: expected one integer node id, got {line.strip()[:40]!r}") from None
-            if not 0 <= ids[-1] < 2**62:
-                raise DataError(f"{path}:{i}: node id {line.strip()[:40]} is out of range")
-    if not ids:
-        raise DataError(f"{path}: empty test index")
+    for i, line in read_lines(path):
+        try:
+            ids.append(int(line))
+        except ValueError:
+            raise DataError(f"{path}:{i}: expected one integer node id, got {line.strip()[:40]!r}") from None
+        if not 0 <= ids[-1] < 2**62:
+            raise DataError(f"{path}:{i}: node id {line.strip()[:40]} is out of range")
     return np.asarray(ids, dtype=np.int64)
 
 
-def _matrix(obj: object, path: Path, rows: int | None = None) -> np.ndarray:
+def _matrix(path: Path, rows: int | None = None) -> np.ndarray:
+    """The pickled dense or CSR matrix ``path`` as a finite 2-d array (of ``rows`` rows when given)."""
+    obj = safe_load(path)
     arr = obj.toarray() if sp.issparse(obj) else obj
     if not isinstance(arr, np.ndarray) or arr.ndim != 2 or (rows is not None and arr.shape[0] != rows):
         shape = getattr(arr, "shape", type(arr).__name__)
@@ -53,29 +54,31 @@ def _matrix(obj: object, path: Path, rows: int | None = None) -> np.ndarray:
     return arr
 
 
+def _graph_order(head: np.ndarray, test: np.ndarray, test_index: np.ndarray, num_nodes: int) -> np.ndarray:
+    """float32 [num_nodes, C]: the rows of ``head`` (``allx`` / ``ally``) first, the rows of ``test`` (``tx`` /
+    ``ty``) at ``test_index``, zeros elsewhere."""
+    out = np.zeros((num_nodes, head.shape[1]), dtype=np.float32)
+    out[: head.shape[0]] = head
+    out[test_index] = test
+    return out
+
+
 def _features(f: dict[str, Path], name: str, num_nodes: int, rows: tuple[int, int], test_index: np.ndarray,
               n_train: int) -> np.ndarray:
     """[num_nodes, F] features from ``x`` / ``allx`` / ``tx`` (rows = rows of ``ally`` and ``ty``)."""
-    allx = _matrix(safe_load(f["allx"]), f["allx"], rows[0])
-    tx = _matrix(safe_load(f["tx"]), f["tx"], rows[1])
-    x = _matrix(safe_load(f["x"]), f["x"], n_train)
+    allx, tx, x = _matrix(f["allx"], rows[0]), _matrix(f["tx"], rows[1]), _matrix(f["x"], n_train)
     if x.shape[1] != allx.shape[1] or tx.shape[1] != allx.shape[1] or not np.array_equal(x, allx[:n_train]):
         raise DataError(f"{f['x']}: must equal the first {n_train} rows of ind.{name}.allx (and match ind.{name}.tx)")
-    features = np.zeros((num_nodes, allx.shape[1]), dtype=np.float32)
-    features[: allx.shape[0]] = allx
-    features[test_index] = tx
-    return features
+    return _graph_order(allx, tx, test_index, num_nodes)
 
 
 def load_planetoid(entry: CatalogEntry, root: str | Path | None = None, **params: object) -> NodeDataset:
     """Load ``cora``, ``citeseer`` or ``pubmed`` from ``<root>/<folder>/ind.<name>.*`` (files checked by the
     caller) and its Geom-GCN splits from ``<root>/geom_gcn/splits`` when present."""
-    reject_params(entry.name, params)
+    check_params(entry.name, params, {})
     name, folder = entry.name, entry.path(root)
     f = {k: folder / f"ind.{name}.{k}" for k in ("x", "y", "tx", "ty", "allx", "ally", "graph", "test.index")}
-    ally = _matrix(safe_load(f["ally"]), f["ally"])
-    ty = _matrix(safe_load(f["ty"]), f["ty"])
-    y = _matrix(safe_load(f["y"]), f["y"])
+    ally, ty, y = _matrix(f["ally"]), _matrix(f["ty"]), _matrix(f["y"])
     if not (ally.shape[1] == ty.shape[1] == y.shape[1]) or not np.array_equal(y, ally[: y.shape[0]]):
         raise DataError(f"{f['y']}: must equal the first {y.shape[0]} rows of ind.{name}.ally (and have as many "
                         f"columns as ind.{name}.ty)")
@@ -89,9 +92,7 @@ def load_planetoid(entry: CatalogEntry, root: str | Path | None = None, **params
     num_nodes = max(len(adj), ally.shape[0] + ty.shape[0], int(test_index.max()) + 1)
     if test_index.min() < ally.shape[0] or test_index.max() >= num_nodes:
         raise DataError(f"{f['test.index']}: ids must lie in {ally.shape[0]}..{num_nodes - 1}")
-    onehot = np.zeros((num_nodes, ally.shape[1]), dtype=np.float32)
-    onehot[: ally.shape[0]] = ally
-    onehot[test_index] = ty
+    onehot = _graph_order(ally, ty, test_index, num_nodes)
     labels = torch.from_numpy(np.where(onehot.sum(1) > 0, onehot.argmax(1), -1)).long()
     features, meta = None, {"source": str(folder)}
     if f["allx"].name in entry.files:

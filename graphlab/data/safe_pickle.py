@@ -1,11 +1,13 @@
-"""A restricted unpickler for the Planetoid ``ind.*`` files: only numpy arrays, scipy CSR matrices and
-plain containers may be constructed, so a malicious pickle cannot run code."""
+"""A restricted unpickler for the Planetoid ``ind.*`` files and LINKX's split ``.npy``: only numpy arrays, scipy
+CSR matrices and plain containers may be constructed, so a malicious pickle cannot run code."""
 
 from __future__ import annotations
 
+import io
 import pickle
+import struct
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from graphlab.errors import DataError
 
@@ -35,12 +37,22 @@ class RestrictedUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
+def safe_loads(data: bytes | BinaryIO, origin: str | Path) -> Any:
+    """Load a Python 2 pickle (latin1) from ``data`` (bytes, or a binary stream from its current position)
+    through the restricted unpickler; refusals and damage are DataErrors naming ``origin``."""
+    try:
+        return RestrictedUnpickler(io.BytesIO(data) if isinstance(data, bytes) else data, encoding="latin1").load()
+    except pickle.UnpicklingError as e:
+        raise DataError(f"{origin}: refused to unpickle ({e})") from None
+    except (EOFError, ValueError, TypeError, AttributeError, IndexError, KeyError, ImportError, OSError,
+            struct.error, MemoryError) as e:
+        raise DataError(f"{origin}: not a valid pickle ({type(e).__name__}: {e})") from None
+
+
 def safe_load(path: Path) -> Any:
-    """Load a Python 2 pickle (latin1) through the restricted unpickler; refusals are DataErrors."""
+    """:func:`safe_loads` of the file ``path``."""
     try:
         with path.open("rb") as f:
-            return RestrictedUnpickler(f, encoding="latin1").load()
-    except pickle.UnpicklingError as e:
-        raise DataError(f"{path}: refused to unpickle ({e})") from None
-    except (EOFError, ValueError, TypeError, AttributeError, IndexError, KeyError, ImportError) as e:
-        raise DataError(f"{path}: not a valid pickle ({type(e).__name__}: {e})") from None
+            return safe_loads(f, path)
+    except OSError as e:
+        raise DataError(f"cannot read {path}: {e.strerror or e}") from None

@@ -8,6 +8,7 @@ from typing import Any
 import torch
 
 from graphlab.data.node import NodeDataset, per_class_split, symmetric_graph
+from graphlab.data.params import check_params, check_rules
 from graphlab.errors import ConfigError
 
 CSBM_DEFAULTS: dict[str, Any] = {"nodes": 2000, "classes": 5, "features": 64, "avg_degree": 8.0,
@@ -16,25 +17,14 @@ CSBM_DEFAULTS: dict[str, Any] = {"nodes": 2000, "classes": 5, "features": 64, "a
 
 
 def _csbm_params(params: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(params) - set(CSBM_DEFAULTS))
-    if unknown:
-        raise ConfigError(f"dataset.params.{unknown[0]} is not a csbm parameter; valid: {', '.join(CSBM_DEFAULTS)}")
-    p = {**CSBM_DEFAULTS, **params}
-    for k, default in CSBM_DEFAULTS.items():
-        kind = float if isinstance(default, float) else int
-        if isinstance(p[k], bool) or not isinstance(p[k], int | float) or (kind is int and p[k] != int(p[k])):
-            raise ConfigError(f"dataset.params.{k} must be a{'n integer' if kind is int else ' number'} (got {p[k]!r})")
-    if not (0.0 <= float(p["homophily"]) <= 1.0):
-        raise ConfigError(f"dataset.params.homophily must lie in [0, 1] (got {p['homophily']})")
-    for k in ("nodes", "classes", "features", "train_per_class", "splits"):
-        if int(p[k]) < 1:
-            raise ConfigError(f"dataset.params.{k} must be ≥ 1 (got {p[k]})")
-    if int(p["nodes"]) <= int(p["classes"]) * int(p["train_per_class"]) + int(p["valid"]):
+    p = check_params("csbm", params, CSBM_DEFAULTS)
+    check_rules(p, [("homophily", 0.0 <= p["homophily"] <= 1.0, "in [0, 1]"),
+                    *((k, p[k] >= 1, "≥ 1") for k in ("nodes", "classes", "features", "train_per_class", "splits"))])
+    if p["nodes"] <= p["classes"] * p["train_per_class"] + p["valid"]:
         raise ConfigError(f"dataset.params.nodes={p['nodes']} leaves no test nodes after classes × "
-                          f"train_per_class = {int(p['classes']) * int(p['train_per_class'])} training and "
+                          f"train_per_class = {p['classes'] * p['train_per_class']} training and "
                           f"dataset.params.valid={p['valid']} validation nodes")
-    if int(p["valid"]) < 1:
-        raise ConfigError(f"dataset.params.valid must be ≥ 1 (got {p['valid']})")
+    check_rules(p, [("valid", p["valid"] >= 1, "≥ 1")])
     return p
 
 
@@ -48,13 +38,13 @@ def csbm(**params: Any) -> NodeDataset:
     shares the source's class with probability ``homophily``; features x_i = snr·μ_{y_i} + ε, ‖μ_c‖=1,
     ε ~ N(0, I). Deterministic given ``seed``."""
     p = _csbm_params(params)
-    n, c, f = int(p["nodes"]), int(p["classes"]), int(p["features"])
-    g = torch.Generator().manual_seed(int(p["seed"]))
+    n, c, f = p["nodes"], p["classes"], p["features"]
+    g = torch.Generator().manual_seed(p["seed"])
     labels = torch.randint(0, c, (n,), generator=g)
     by_class = [torch.nonzero(labels == k).flatten() for k in range(c)]
-    m = int(n * float(p["avg_degree"]) / 2)
+    m = int(n * p["avg_degree"] / 2)
     src = torch.randint(0, n, (m,), generator=g)
-    same = torch.rand(m, generator=g) < float(p["homophily"])
+    same = torch.rand(m, generator=g) < p["homophily"]
     # same class: a random member of y_src; otherwise a random member of another class
     target_class = torch.where(same, labels[src], (labels[src] + torch.randint(1, max(c, 2), (m,), generator=g)) % c)
     dst = torch.empty(m, dtype=torch.long)
@@ -64,11 +54,11 @@ def csbm(**params: Any) -> NodeDataset:
         dst[sel] = pool[torch.randint(0, len(pool), (int(sel.sum()),), generator=g)]
     means = torch.randn(c, f, generator=g)
     means = means / means.norm(dim=1, keepdim=True)
-    x = float(p["snr"]) * means[labels] + torch.randn(n, f, generator=g)
+    x = p["snr"] * means[labels] + torch.randn(n, f, generator=g)
     graph = symmetric_graph(src.numpy(), dst.numpy(), n)
-    splits = [per_class_split(labels, int(p["train_per_class"]), int(p["valid"]), None, seed=int(p["seed"]) * 1000 + i)
-              for i in range(int(p["splits"]))]
+    splits = [per_class_split(labels, p["train_per_class"], p["valid"], None, seed=p["seed"] * 1000 + i)
+              for i in range(p["splits"])]
     return NodeDataset(name="csbm", graph=graph, features=x, labels=labels, num_classes=c,
                        splits={"default": splits, "random": splits},
-                       meta={"params": p, "expected_degree": float(p["avg_degree"]),
-                             "bayes_snr_per_pair": float(p["snr"]) * math.sqrt(2)})
+                       meta={"params": p, "expected_degree": p["avg_degree"],
+                             "bayes_snr_per_pair": p["snr"] * math.sqrt(2)})

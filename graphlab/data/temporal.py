@@ -21,6 +21,7 @@ import torch
 
 from graphlab.data.catalog import CatalogEntry
 from graphlab.data.event_formats import FORMATS, read_events
+from graphlab.data.params import check_params, check_rules, check_split
 from graphlab.errors import ConfigError, DataError
 
 SPLIT_DEFAULTS: dict[str, Any] = {"valid_fraction": 0.15, "test_fraction": 0.15, "negative_seed": 0}
@@ -60,8 +61,7 @@ class TemporalDataset:
 
     def span(self, split: str) -> tuple[int, int]:
         """Half-open event-index range of ``split`` (train | valid | test)."""
-        if split not in SPLITS:
-            raise ConfigError(f"dataset '{self.name}' has no split '{split}'; available: {', '.join(SPLITS)}")
+        check_split(self.name, split, SPLITS)
         bounds = (0, *self.boundaries, self.num_events)
         i = SPLITS.index(split)
         return bounds[i], bounds[i + 1]
@@ -85,19 +85,13 @@ class TemporalDataset:
                 "negatives": {k: int(v.shape[1]) for k, v in self.negatives.items()}}
 
 
-def split_params(params: dict[str, Any], defaults: dict[str, Any], what: str) -> dict[str, Any]:
-    """``defaults`` overridden by ``params``; unknown keys and bad split fractions are ConfigErrors."""
-    unknown = sorted(set(params) - set(defaults))
-    if unknown:
-        raise ConfigError(f"dataset.params.{unknown[0]} is not a parameter of {what}; valid: {', '.join(defaults)}")
-    p = {**defaults, **params}
-    for k in ("valid_fraction", "test_fraction"):
-        if not isinstance(p[k], (int, float)) or not 0.0 <= float(p[k]) < 1.0:
-            raise ConfigError(f"dataset.params.{k} must be a number in [0, 1) (got {p[k]!r})")
-    if float(p["valid_fraction"]) + float(p["test_fraction"]) >= 1.0:
+def split_params(dataset: str, params: dict[str, Any], own: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``params`` over SPLIT_DEFAULTS and the loader's ``own`` defaults, validated: unknown keys, bad types and
+    bad split fractions are ConfigErrors naming ``dataset.params.<key>``."""
+    p = check_params(dataset, params, {**SPLIT_DEFAULTS, **(own or {})})
+    check_rules(p, [(k, 0.0 <= p[k] < 1.0, "a number in [0, 1)") for k in ("valid_fraction", "test_fraction")])
+    if p["valid_fraction"] + p["test_fraction"] >= 1.0:
         raise ConfigError("dataset.params.valid_fraction + dataset.params.test_fraction must be < 1")
-    if not isinstance(p["negative_seed"], int) or isinstance(p["negative_seed"], bool):
-        raise ConfigError(f"dataset.params.negative_seed must be an integer (got {p['negative_seed']!r})")
     return p
 
 
@@ -170,7 +164,7 @@ def load_event_stream(entry: CatalogEntry, root: str | Path | None = None, forma
     (``event_formats.FORMATS``, fixed by the catalog's ``options``); params: SPLIT_DEFAULTS."""
     if format not in FORMATS:
         raise ConfigError(f"dataset '{entry.name}': unknown event format {format!r}; known: {', '.join(FORMATS)}")
-    p = split_params(params, SPLIT_DEFAULTS, f"the event stream '{entry.name}'")
+    p = split_params(entry.name, params)
     fmt = FORMATS[format]
     path = entry.path(root) / next(iter(entry.files))
     raw = read_events(path, fmt)

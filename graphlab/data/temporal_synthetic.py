@@ -18,33 +18,22 @@ from typing import Any
 import numpy as np
 import torch
 
+from graphlab.data.params import check_rules
 from graphlab.data.temporal import SPLIT_DEFAULTS, TemporalDataset, event_stream, split_params
-from graphlab.errors import ConfigError
 
 TEMPORAL_SBM_DEFAULTS: dict[str, Any] = {
     "nodes": 500, "communities": 5, "events": 20000, "span_days": 30.0, "phases": 4, "drift": 0.2,
-    "partners": 3, "recurrence": 0.6, "intra": 0.9, "noise": 0.0, "activity": 1.0, "edge_dim": 0, "seed": 0,
-    **SPLIT_DEFAULTS}
+    "partners": 3, "recurrence": 0.6, "intra": 0.9, "noise": 0.0, "activity": 1.0, "edge_dim": 0, "seed": 0}
 _COUNTS = {"nodes": 2, "communities": 1, "events": 1, "phases": 1, "partners": 1, "edge_dim": 0}
 _PROBABILITIES = ("drift", "recurrence", "intra", "noise")
 
 
 def _params(params: dict[str, Any]) -> dict[str, Any]:
-    p = split_params(params, TEMPORAL_SBM_DEFAULTS, "temporal-sbm")
-    for k, least in _COUNTS.items():
-        if not isinstance(p[k], int) or isinstance(p[k], bool) or p[k] < least:
-            raise ConfigError(f"dataset.params.{k} must be an integer ≥ {least} (got {p[k]!r})")
-    for k in _PROBABILITIES:
-        if not isinstance(p[k], (int, float)) or not 0.0 <= float(p[k]) <= 1.0:
-            raise ConfigError(f"dataset.params.{k} must be a probability in [0, 1] (got {p[k]!r})")
-    for k in ("span_days", "activity"):
-        if not isinstance(p[k], (int, float)) or not np.isfinite(p[k]) or p[k] < 0 or (k == "span_days" and p[k] == 0):
-            raise ConfigError(f"dataset.params.{k} must be a finite number {'> 0' if k == 'span_days' else '≥ 0'} "
-                              f"(got {p[k]!r})")
-    if p["communities"] > p["nodes"]:
-        raise ConfigError(f"dataset.params.communities ({p['communities']}) must not exceed nodes ({p['nodes']})")
-    if not isinstance(p["seed"], int) or isinstance(p["seed"], bool):
-        raise ConfigError(f"dataset.params.seed must be an integer (got {p['seed']!r})")
+    p = split_params("temporal-sbm", params, TEMPORAL_SBM_DEFAULTS)
+    check_rules(p, [*((k, p[k] >= least, f"≥ {least}") for k, least in _COUNTS.items()),
+                    *((k, 0.0 <= p[k] <= 1.0, "a probability in [0, 1]") for k in _PROBABILITIES),
+                    ("span_days", p["span_days"] > 0, "> 0"), ("activity", p["activity"] >= 0, "≥ 0"),
+                    ("communities", p["communities"] <= p["nodes"], f"≤ nodes = {p['nodes']}")])
     return p
 
 
@@ -63,7 +52,8 @@ def _other(v: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def temporal_sbm(**params: Any) -> TemporalDataset:
-    """Generate the stream (see the module docstring); ``params`` override TEMPORAL_SBM_DEFAULTS."""
+    """Generate the stream (see the module docstring); ``params`` override TEMPORAL_SBM_DEFAULTS and the split
+    parameters of ``graphlab.data.temporal`` (SPLIT_DEFAULTS)."""
     p = _params(params)
     n, c, e, phases, k = p["nodes"], p["communities"], p["events"], p["phases"], p["partners"]
     rng = np.random.default_rng(p["seed"])
@@ -84,10 +74,10 @@ def temporal_sbm(**params: Any) -> TemporalDataset:
                         rng.random(n * k)).reshape(n, k)
         partners[ph] = fresh if ph == 0 else np.where(moved[:, None], fresh, partners[ph - 1])
 
-    span = float(p["span_days"]) * 86400.0
+    span = p["span_days"] * 86400.0
     t = np.sort(rng.integers(0, int(span), size=e)).astype(np.float64)
     phase = np.minimum((t / span * phases).astype(np.int64), phases - 1)
-    weights = (1.0 + rng.permutation(n)) ** -float(p["activity"])
+    weights = (1.0 + rng.permutation(n)) ** -p["activity"]
     src = rng.choice(n, size=e, p=weights / weights.sum())
     mode = rng.random(e)
     recur = partners[phase, src, rng.integers(0, k, size=e)]

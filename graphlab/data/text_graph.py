@@ -24,8 +24,9 @@ import numpy as np
 import torch
 
 from graphlab.data.catalog import CatalogEntry
-from graphlab.data.node import NodeDataset, Split, per_class_split, symmetric_graph
-from graphlab.data.text_tasks import check_params, read_utf8
+from graphlab.data.node import NodeDataset, per_class_split, stratified_split, symmetric_graph
+from graphlab.data.params import check_params
+from graphlab.data.textio import read_lines, read_text
 from graphlab.errors import ConfigError, DataError
 
 CITESEER_CLASSES = ("Agents", "AI", "DB", "IR", "ML", "HCI")  # class index = position (LINQS README order)
@@ -48,24 +49,9 @@ class TextGraphDataset(NodeDataset):
                 "mean_text_chars": round(sum(map(len, with_text)) / max(len(with_text), 1), 1)}
 
 
-def stratified_split(labels: torch.Tensor, train: float, valid: float, seed: int) -> Split:
-    """Per class c with n_c labelled nodes: ⌊train·n_c + ½⌋ training, ⌊valid·n_c + ½⌋ validation nodes and
-    the rest test, from one seeded permutation per class (node ids sorted within each set)."""
-    g = torch.Generator().manual_seed(seed)
-    parts: list[list[torch.Tensor]] = [[], [], []]
-    for c in labels[labels >= 0].unique():
-        members = torch.nonzero(labels == c).flatten()
-        members = members[torch.randperm(len(members), generator=g)]
-        n_train, n_valid = int(train * len(members) + 0.5), int(valid * len(members) + 0.5)
-        for part, chunk in zip(parts, (members[:n_train], members[n_train:n_train + n_valid],
-                                       members[n_train + n_valid:]), strict=True):
-            part.append(chunk)
-    return Split(*(torch.cat(p).sort().values for p in parts))
-
-
 def _read_papers(path: Path) -> tuple[list[str], list[str], list[int]]:
     """(ids, texts, labels) from 3-line records; a short record, unknown label or repeated id names the line."""
-    lines = read_utf8(path).split("\n")
+    lines = read_text(path).split("\n")
     while lines and not lines[-1].strip():
         lines.pop()
     if len(lines) % 3:
@@ -94,10 +80,8 @@ def _read_papers(path: Path) -> tuple[list[str], list[str], list[int]]:
 def _read_cites(path: Path) -> list[tuple[str, str]]:
     """(cited, citing) id pairs of a headerless two-column TSV."""
     pairs = []
-    for i, line in enumerate(read_utf8(path).split("\n"), 1):
-        if not line.strip():
-            continue
-        fields = line.rstrip("\r").split("\t")
+    for i, line in read_lines(path):
+        fields = line.split("\t")
         if len(fields) != 2 or not all(f.strip() for f in fields):
             raise DataError(f"{path}:{i}: expected 2 tab separated paper ids (cited, citing), got "
                             f"{len(fields)} field(s)")
@@ -107,7 +91,7 @@ def _read_cites(path: Path) -> list[tuple[str, str]]:
 
 def load_citeseer_tag(entry: CatalogEntry, root: str | Path | None = None, **params: Any) -> TextGraphDataset:
     """Load ``citeseer-tag`` from ``<root>/citeseer_text/`` (params: ``textless`` = ``drop`` | ``keep``)."""
-    p = check_params(params, {"textless": "drop"})
+    p = check_params(entry.name, params, {"textless": "drop"})
     if p["textless"] not in ("drop", "keep"):
         raise ConfigError(f"dataset.params.textless must be 'drop' or 'keep' (got {p['textless']!r})")
     folder = entry.path(root)

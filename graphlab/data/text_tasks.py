@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from graphlab.data.catalog import CatalogEntry
+from graphlab.data.params import check_params, check_split
+from graphlab.data.textio import read_jsonl, read_text
 from graphlab.errors import ConfigError, DataError
 
 LETTERS = "ABCDEFGHIJ"
@@ -45,8 +46,7 @@ class TaskDataset:
 
     def split(self, name: str) -> list[dict[str, Any]]:
         """The examples of split ``name``; an unknown split names the available ones."""
-        if name not in self.examples:
-            raise ConfigError(f"dataset '{self.name}' has no split '{name}'; available: {', '.join(self.examples)}")
+        check_split(self.name, name, self.examples)
         return self.examples[name]
 
     def stats(self) -> dict[str, Any]:
@@ -63,52 +63,6 @@ class TaskDataset:
         if "params" in self.meta:
             out["params"] = self.meta["params"]
         return out
-
-
-def check_params(params: dict[str, Any], valid: dict[str, Any]) -> dict[str, Any]:
-    """``valid`` (defaults) updated by ``params``; an unknown key is a ConfigError naming the valid ones."""
-    unknown = sorted(set(params) - set(valid))
-    if unknown:
-        choices = ", ".join(valid) or "none"
-        raise ConfigError(f"dataset.params.{unknown[0]} is not a parameter of this dataset; valid: {choices}")
-    return {**valid, **params}
-
-
-def read_utf8(path: Path) -> str:
-    """The text of ``path`` (strict UTF-8); undecodable bytes or an empty file are a DataError."""
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise DataError(f"{path}: cannot read ({err.strerror or err})") from None
-    if not raw.strip():
-        raise DataError(f"{path}: empty file")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw.count(b"\n", 0, err.start) + 1
-        raise DataError(f"{path}:{line}: not valid UTF-8 (byte {raw[err.start]:#04x})") from None
-
-
-def read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    """(line number, object) for every non-blank line of a JSON Lines file."""
-    records = []
-    for i, line in enumerate(read_utf8(path).split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line, parse_constant=_reject_constant)
-        except json.JSONDecodeError as err:
-            raise DataError(f"{path}:{i}: invalid JSON ({err.msg} at column {err.colno})") from None
-        except ValueError as err:
-            raise DataError(f"{path}:{i}: {err}") from None
-        if not isinstance(obj, dict):
-            raise DataError(f"{path}:{i}: expected a JSON object, got {type(obj).__name__}")
-        records.append((i, obj))
-    return records
-
-
-def _reject_constant(constant: str) -> None:
-    raise ValueError(f"{constant} is not a valid value here")
 
 
 def text_field(record: dict[str, Any], key: str, path: Path, line: int) -> str:
@@ -141,7 +95,7 @@ def load_gsm8k(entry: CatalogEntry, root: str | Path | None = None, **params: An
     """GSM8K ``train.jsonl`` / ``test.jsonl`` (``{"question", "answer"}``). ``answer`` holds the reasoning lines
     and a last line ``#### <number>``; ``steps`` are the non-blank lines before it with the calculator
     annotations ``<<48/2=24>>`` removed, ``answer`` the normalised number after ``####``."""
-    check_params(params, {})
+    check_params(entry.name, params, {})
     examples = {}
     for split in ("train", "test"):
         path = entry.path(root) / f"{split}.jsonl"
@@ -163,7 +117,7 @@ def load_gsm8k(entry: CatalogEntry, root: str | Path | None = None, **params: An
 def load_alpaca_eval(entry: CatalogEntry, root: str | Path | None = None, **params: Any) -> TaskDataset:
     """AlpacaEval v1 ``alpaca_eval.jsonl`` (``{"instruction", "output", "generator", "dataset"}``): one ``test``
     split of instructions with the text-davinci-003 reference output; ``stats()`` counts the source sets."""
-    check_params(params, {})
+    check_params(entry.name, params, {})
     path = entry.path(root) / "alpaca_eval.jsonl"
     rows = [{"id": f"test-{k}", **{key: text_field(rec, key, path, line)
                                    for key in ("instruction", "output", "generator", "dataset")}}
@@ -183,7 +137,7 @@ def load_mmlu_medical(entry: CatalogEntry, root: str | Path | None = None, **par
     """MMLU clinical subjects: ``{dev,val,test}/<subject>_<split>.csv`` (the catalog's files), no header, six
     columns ``question, A, B, C, D, answer letter``. Splits ``dev`` (5 few-shot exemplars per subject), ``val``,
     ``test``; every example keeps its ``subject``. ``subjects`` (a list) keeps only those subjects."""
-    p = check_params(params, {"subjects": None})
+    p = check_params(entry.name, params, {"subjects": None})
     folder, layout = entry.path(root), re.compile(r"(dev|val|test)/(\w+)_(dev|val|test)\.csv")
     files = sorted(f for f in entry.files if layout.fullmatch(f))
     known = sorted({layout.fullmatch(f).group(2) for f in files})
@@ -200,7 +154,7 @@ def load_mmlu_medical(entry: CatalogEntry, root: str | Path | None = None, **par
 
 
 def _read_mmlu_csv(path: Path, subject: str, split: str) -> list[dict[str, Any]]:
-    reader = csv.reader(io.StringIO(read_utf8(path), newline=""))
+    reader = csv.reader(io.StringIO(read_text(path), newline=""))
     rows, end = [], 0
     try:
         for fields in reader:
@@ -250,7 +204,7 @@ def _label(rec: dict[str, Any], where: str) -> str:
 def load_medqa(entry: CatalogEntry, root: str | Path | None = None, **params: Any) -> TaskDataset:
     """MedQA-USMLE test set as packaged by MedXpertQA (``medqa_input.jsonl``: ``{"id", "question", "label"}``);
     the four options (A–D) are parsed from the ``Answer Choices:`` tail of ``question``."""
-    check_params(params, {})
+    check_params(entry.name, params, {})
     path = entry.path(root) / "medqa_input.jsonl"
     rows = []
     for line, rec in read_jsonl(path):
@@ -264,7 +218,7 @@ def load_medxpertqa(entry: CatalogEntry, root: str | Path | None = None, **param
     """MedXpertQA-Text sampled subset (``medxpertqa_sampled_text_input.jsonl``): options from the ``options``
     list of ``{"letter", "content"}`` (10, A–J), the question stem without its ``Answer Choices:`` tail, and
     ``medical_task``, ``body_system``, ``question_type`` kept."""
-    check_params(params, {})
+    check_params(entry.name, params, {})
     path = entry.path(root) / "medxpertqa_sampled_text_input.jsonl"
     rows = []
     for line, rec in read_jsonl(path):
