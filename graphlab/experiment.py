@@ -40,7 +40,11 @@ class SeedResult:
 
 
 class Checkpointer:
-    """Atomic save/load of one seed's training state; removed once the seed's record is written."""
+    """Atomic save/load of one seed's training state; removed once the seed's record is written.
+
+    A multi-phase run keeps one checkpoint per phase beside the seed's: ``child("phase3")`` saves to
+    ``seed0.phase3.pt`` next to ``seed0.pt``, and :meth:`clear` removes the children too.
+    """
 
     def __init__(self, path: Path):
         self.path = path
@@ -53,7 +57,13 @@ class Checkpointer:
             return None
         return torch.load(self.path, map_location="cpu", weights_only=False)
 
+    def child(self, tag: str) -> Checkpointer:
+        """The checkpoint of a part of this one (``seed0.pt`` → ``seed0.<tag>.pt``)."""
+        return Checkpointer(self.path.with_name(f"{self.path.stem}.{tag}{self.path.suffix}"))
+
     def clear(self) -> None:
+        for child in self.path.parent.glob(f"{self.path.stem}.*{self.path.suffix}"):
+            child.unlink(missing_ok=True)
         self.path.unlink(missing_ok=True)
 
 

@@ -18,7 +18,8 @@ from graphlab.config import ExperimentConfig
 from graphlab.errors import ConfigError
 
 # Packages whose import registers the built-in methods (the only place graphlab names recsys/llm_bridge).
-BUILTIN_METHOD_MODULES = ("graphlab.gnn", "recsys", "llm_bridge")
+BUILTIN_METHOD_MODULES = ("graphlab.gnn", "graphlab.mowst", "graphlab.temporal.tgnn", "graphlab.temporal.taser",
+                          "recsys", "llm_bridge")
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,11 @@ def find_runs(root: str | Path) -> list[Path]:
 
 
 def label(summary: dict[str, Any]) -> str:
-    """Method name, with the backbone when the method has one (``gnn[gat]``)."""
+    """Method name, with the backbone when the method has one (``gnn[gat]``); a model name that already
+    starts with the method's (``mowst_star[gcn]`` of method ``mowst``) is the label itself."""
     model = summary.get("extra", {}).get("model")
+    if model and str(model).startswith(summary["method"]):
+        return str(model)
     return f"{summary['method']}[{model}]" if model else summary["method"]
 
 

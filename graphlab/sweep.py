@@ -8,6 +8,15 @@ Sweep YAML::
     overrides: [trainer.epochs=200]    # applied to every run (optional)
     seeds: 10
     out: runs/sweeps/gnn-planetoid     # one folder per run below it
+
+``grid`` may also be a list of such blocks, each expanded on its own — baselines from one config family and a
+method's variants from another, say; a block without ``config`` uses the top-level ``config``::
+
+    grid:
+      - {config: [configs/graphlab/gnn/cora.yaml], model.name: [mlp, gcn]}
+      - {config: [configs/graphlab/mowst/cora.yaml], model.variant: [mowst, mowst_star]}
+
+Two runs that would share a folder (same config file name and override values) are an error.
 """
 
 from __future__ import annotations
@@ -42,23 +51,33 @@ def plan_sweep(path: str | Path, out: str | Path | None = None) -> list[SweepRun
     unknown = sorted(set(spec) - _KEYS)
     if unknown:
         raise ConfigError(f"{path}: unknown key '{unknown[0]}' (valid: {', '.join(sorted(_KEYS))})")
-    grid = dict(spec.get("grid") or {})
-    if not isinstance(spec.get("grid", {}), dict) or any(not isinstance(v, list) or not v for v in grid.values()):
-        raise ConfigError(f"{path}: 'grid' must map keys to non-empty lists of values")
-    configs = grid.pop("config", None) or ([spec["config"]] if "config" in spec else None)
-    if not configs:
-        raise ConfigError(f"{path}: name the base config(s) with 'config' or 'grid.config'")
+    blocks = spec.get("grid") or {}
+    blocks = blocks if isinstance(blocks, list) else [blocks]
+    if any(not isinstance(b, dict) or any(not isinstance(v, list) or not v for v in b.values()) for b in blocks):
+        raise ConfigError(f"{path}: 'grid' must map keys to non-empty lists of values (or be a list of such maps)")
     seeds = spec.get("seeds", 1)
     if not isinstance(seeds, int) or seeds < 1:
         raise ConfigError(f"{path}: 'seeds' must be a positive integer (got {seeds!r})")
     common = [str(o) for o in spec.get("overrides") or []]
     root = Path(out or spec.get("out") or Path("runs") / "sweeps" / Path(path).stem)
-    runs = []
-    for config in configs:
-        for values in itertools.product(*grid.values()):
-            point = dict(zip(grid, values, strict=True))
-            overrides = (*common, *(f"{k}={v}" for k, v in point.items()), f"trainer.seeds={seeds}")
-            runs.append(SweepRun(str(config), overrides, root / _slug(str(config), point)))
+    runs: list[SweepRun] = []
+    for block in blocks:
+        grid = dict(block)
+        configs = grid.pop("config", None) or ([spec["config"]] if "config" in spec else None)
+        if not configs:
+            raise ConfigError(f"{path}: name the base config(s) with 'config' or 'grid.config'")
+        for config in configs:
+            for values in itertools.product(*grid.values()):
+                point = dict(zip(grid, values, strict=True))
+                overrides = (*common, *(f"{k}={v}" for k, v in point.items()), f"trainer.seeds={seeds}")
+                runs.append(SweepRun(str(config), overrides, root / _slug(str(config), point)))
+    seen: dict[Path, SweepRun] = {}
+    for run in runs:
+        if run.out in seen:
+            raise ConfigError(f"{path}: runs {seen[run.out].config} {' '.join(seen[run.out].overrides)} and "
+                              f"{run.config} {' '.join(run.overrides)} would share the folder {run.out}; "
+                              f"give them different config file names or override values")
+        seen[run.out] = run
     return runs
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graphlab.config import ExperimentConfig
-
-MODEL_NAMES = ("mlp", "gcn", "sage", "gat", "gin")
+from graphlab.nn import MODEL_NAMES, build_model
 
 
 @dataclass
 class GNNModelConfig:
-    name: str = "gcn"  # mlp | gcn | sage | gat | gin
+    name: str = "gcn"  # mlp | gcn | sage | gat | gin, or a graph model with a residual MLP branch: gcn+mlp | sage+mlp | …
     hidden: int = 64
     layers: int = 2
     dropout: float = 0.5
@@ -27,8 +26,6 @@ class GNNModelConfig:
             near = difflib.get_close_matches(self.name, MODEL_NAMES, n=1)
             hint = f" (did you mean '{near[0]}'?)" if near else ""
             raise ValueError(f"model.name '{self.name}' is not one of {', '.join(MODEL_NAMES)}{hint}")
-        from graphlab.nn import build_model
-
         try:  # the model classes own their argument checks: build a 1-feature instance to run them now
             build_model(self.name, 1, self.hidden, 2, layers=self.layers, dropout=self.dropout, norm=self.norm,
                         heads=self.heads, attn_dropout=self.attn_dropout, aggregator=self.aggregator)

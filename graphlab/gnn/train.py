@@ -10,7 +10,8 @@ import dgl
 import torch
 import torch.nn.functional as F
 
-from graphlab.data import NodeDataset, load_dataset
+from graphlab.config import ExperimentConfig
+from graphlab.data import NodeDataset, Split, load_dataset
 from graphlab.errors import ConfigError
 from graphlab.eval import Evaluator
 from graphlab.experiment import SeedContext, SeedResult
@@ -25,7 +26,7 @@ def _cached_dataset(name: str, root: str | None, params: tuple[tuple[str, Any], 
     return load_dataset(name, root, **dict(params))
 
 
-def node_dataset(cfg: GNNConfig) -> NodeDataset:
+def node_dataset(cfg: ExperimentConfig) -> NodeDataset:
     """The config's dataset, loaded once per process (seeds share it)."""
     data = _cached_dataset(cfg.dataset.name, cfg.dataset.root, tuple(sorted(cfg.dataset.params.items())))
     if not isinstance(data, NodeDataset):
@@ -33,24 +34,32 @@ def node_dataset(cfg: GNNConfig) -> NodeDataset:
     return data
 
 
-def prepare_inputs(cfg: GNNConfig, data: NodeDataset, device: torch.device) -> tuple[dgl.DGLGraph, torch.Tensor]:
-    """The message-passing graph (self-loops added when configured) and the (row-normalised) features."""
-    x = data.require_features(cfg.model.name)
+def prepare_inputs(cfg: ExperimentConfig, data: NodeDataset, device: torch.device,
+                   model: str) -> tuple[dgl.DGLGraph, torch.Tensor]:
+    """The message-passing graph (self-loops added when configured) and the (row-normalised) features that
+    ``model`` (named in the error when the dataset has none) reads."""
+    x = data.require_features(model)
     if cfg.dataset.normalize_features:
         x = x / x.sum(1, keepdim=True).clamp(min=1e-12)
     graph = dgl.add_self_loop(data.graph) if cfg.dataset.self_loops else data.graph
     return graph.to(device), x.to(device)
 
 
-@register_method("gnn", config=GNNConfig)
-def run_gnn(cfg: GNNConfig, ctx: SeedContext) -> SeedResult:
-    """Node classification with any graphlab.nn model (MLP, GCN, GraphSAGE, GAT, GIN)."""
-    data = node_dataset(cfg)
-    graph, x = prepare_inputs(cfg, data, ctx.device)
-    split = data.split(cfg.dataset.split, ctx.index)
+def node_split(cfg: ExperimentConfig, data: NodeDataset, index: int) -> Split:
+    """Member ``index`` of the configured split family; an empty train/valid/test set is a ConfigError."""
+    split = data.split(cfg.dataset.split, index)
     for part in ("train", "valid", "test"):
         if len(getattr(split, part)) == 0:
             raise ConfigError(f"dataset '{data.name}' split '{cfg.dataset.split}' has an empty {part} set")
+    return split
+
+
+@register_method("gnn", config=GNNConfig)
+def run_gnn(cfg: GNNConfig, ctx: SeedContext) -> SeedResult:
+    """Node classification with any graphlab.nn model (MLP, GCN, GraphSAGE, GAT, GIN, GNN+MLP residual)."""
+    data = node_dataset(cfg)
+    graph, x = prepare_inputs(cfg, data, ctx.device, cfg.model.name)
+    split = node_split(cfg, data, ctx.index)
     y = data.labels.to(ctx.device)
     m = cfg.model
     model = build_model(m.name, x.shape[1], m.hidden, data.num_classes, layers=m.layers, dropout=m.dropout,
