@@ -77,6 +77,7 @@ class SeedContext:
     checkpoint: Checkpointer
     progress: Callable[..., Any]  # tqdm factory: progress(iterable=None, total=…, desc=…)
     checkpoint_every: int = 10
+    run_dir: Path | None = None  # the experiment's output folder, for per-seed artifacts (plots); None in tests
 
 
 def set_seed(seed: int) -> None:
@@ -161,7 +162,8 @@ def run_experiment(cfg: ExperimentConfig, out: str | Path | None = None, resume:
             continue
         set_seed(seed)
         ctx = SeedContext(seed=seed, index=index, device=device, checkpoint=Checkpointer(run_dir.checkpoint_path(seed)),
-                          progress=progress, checkpoint_every=cfg.trainer.checkpoint_every)
+                          progress=progress, checkpoint_every=cfg.trainer.checkpoint_every,
+                          run_dir=run_dir.path)
         t0 = time.perf_counter()
         res: SeedResult = method.run(cfg, ctx)
         metric, info = res.metric, res.info

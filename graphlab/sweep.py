@@ -16,6 +16,9 @@ method's variants from another, say; a block without ``config`` uses the top-lev
       - {config: [configs/graphlab/gnn/cora.yaml], model.name: [mlp, gcn]}
       - {config: [configs/graphlab/mowst/cora.yaml], model.variant: [mowst, mowst_star]}
 
+A block may set its own ``seeds`` (a number, not a list), e.g. fewer seeds for the costly graphs; blocks run
+in the order given, so cheap blocks first means a partial sweep already covers whole rows of the table.
+
 Two runs that would share a folder (same config file name and override values) are an error.
 """
 
@@ -52,17 +55,20 @@ def plan_sweep(path: str | Path, out: str | Path | None = None) -> list[SweepRun
     if unknown:
         raise ConfigError(f"{path}: unknown key '{unknown[0]}' (valid: {', '.join(sorted(_KEYS))})")
     blocks = spec.get("grid") or {}
-    blocks = blocks if isinstance(blocks, list) else [blocks]
+    blocks = [dict(b) if isinstance(b, dict) else b for b in (blocks if isinstance(blocks, list) else [blocks])]
+    block_seeds = [b.pop("seeds", None) if isinstance(b, dict) else None for b in blocks]
     if any(not isinstance(b, dict) or any(not isinstance(v, list) or not v for v in b.values()) for b in blocks):
         raise ConfigError(f"{path}: 'grid' must map keys to non-empty lists of values (or be a list of such maps)")
-    seeds = spec.get("seeds", 1)
-    if not isinstance(seeds, int) or seeds < 1:
-        raise ConfigError(f"{path}: 'seeds' must be a positive integer (got {seeds!r})")
+    default_seeds = spec.get("seeds", 1)
+    for seeds in (default_seeds, *(s for s in block_seeds if s is not None)):
+        if not isinstance(seeds, int) or isinstance(seeds, bool) or seeds < 1:
+            raise ConfigError(f"{path}: 'seeds' must be a positive integer (got {seeds!r})")
     common = [str(o) for o in spec.get("overrides") or []]
     root = Path(out or spec.get("out") or Path("runs") / "sweeps" / Path(path).stem)
     runs: list[SweepRun] = []
-    for block in blocks:
+    for block, own_seeds in zip(blocks, block_seeds, strict=True):
         grid = dict(block)
+        seeds = own_seeds or default_seeds
         configs = grid.pop("config", None) or ([spec["config"]] if "config" in spec else None)
         if not configs:
             raise ConfigError(f"{path}: name the base config(s) with 'config' or 'grid.config'")

@@ -7,6 +7,7 @@ import torch
 from graphlab.eval import Evaluator
 from graphlab.experiment import SeedContext, SeedResult
 from graphlab.gnn.train import node_dataset, node_split, prepare_inputs
+from graphlab.mowst.analysis import routing_analysis, write_routing_analysis
 from graphlab.mowst.config import MowstConfig
 from graphlab.mowst.inference import INFERENCES, routing_report
 from graphlab.mowst.model import build_mowst
@@ -46,6 +47,9 @@ def run_mowst(cfg: MowstConfig, ctx: SeedContext) -> SeedResult:
         out = model(graph, x)
     valid, test_score = phases.scores(out, INFERENCES[inference]())  # the selected model under model.inference
     test = ids["test"]
+    if ctx.run_dir is not None:  # accuracy by bin, also for ROC-AUC datasets
+        analysis = routing_analysis(out, y, graph, test)
+        write_routing_analysis(analysis, ctx.run_dir, ctx.seed, title=f"{label} on {data.name}, seed {ctx.seed}")
     return SeedResult(metric=evaluator.metric, valid=valid, test=test_score,
                       epochs=result.epochs, best_epoch=result.best_epoch, curves=result.curves,
                       extra={**routing_report(out[test], y[test]), **inference_cost(model, graph, x, test)},
