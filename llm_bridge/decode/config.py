@@ -40,6 +40,7 @@ class TinyLMConfig:
     batch_size: int = 16
     lr: float = 3e-3
     seed: int = 0
+    shots: int = 2  # solved examples before each training trace (random ones), as in the evaluation prompt
     examples: int = 4000  # training traces (train split of arith-traces with ``data``)
     data: dict[str, Any] = field(default_factory=lambda: {"depth": [1, 4]})  # arith-traces parameters
 
@@ -68,6 +69,7 @@ class RewardConfig:
     data: str = "arith-traces"  # arith-traces | gsm8k: where the preference pairs come from
     data_params: dict[str, Any] = field(default_factory=lambda: {"depth": [1, 4]})  # arith-traces parameters
     pairs: int = 2000
+    shots: int = 2  # solved examples in the prompts of the RM's (and the router's) training traces
     lora_r: int = 8
     lora_alpha: int = 16
     lora_layers: int = 0  # LoRA on the last n transformer layers only (0 = all)

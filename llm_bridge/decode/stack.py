@@ -64,16 +64,12 @@ def build_artifact(folder: Path, build: Callable[[Path], None]) -> Path:
 
 # ---------------------------------------------------------------- models
 
-def tiny_spec(tiny: Any, shots: int) -> dict[str, Any]:
-    return {"tiny": dataclasses.asdict(tiny), "shots": shots, "tokenizer": SMOLLM2}
-
-
-def load_tiny(tiny: Any, shots: int, device: Any = "cpu", progress: Any = None) -> tuple[Any, Any, dict]:
+def load_tiny(tiny: Any, device: Any = "cpu", progress: Any = None) -> tuple[Any, Any, dict]:
     """The in-project tiny LLaMA trained on arith-traces solutions in the few-shot format (cached)."""
     from transformers import AutoModelForCausalLM
 
     tok = load_tokenizer(SMOLLM2)
-    spec = tiny_spec(tiny, shots)
+    spec, shots = {"tiny": dataclasses.asdict(tiny), "tokenizer": SMOLLM2}, tiny.shots
 
     def build(tmp: Path) -> None:
         model = tiny_llama(len(tok), hidden=tiny.hidden, layers=tiny.layers, heads=tiny.heads,
@@ -97,7 +93,7 @@ def load_tiny(tiny: Any, shots: int, device: Any = "cpu", progress: Any = None) 
 def load_backbone(path: str, cfg: Any, device: Any, progress: Any = None) -> tuple[Any, Any, dict]:
     """(model, tokenizer, spec) for ``tiny``, ``smollm2`` or a local HF folder."""
     if path == "tiny":
-        return load_tiny(cfg.model.tiny, cfg.eval.shots, device, progress)
+        return load_tiny(cfg.model.tiny, device, progress)
     model, tok = load_lm(path, device=device, dtype=cfg.model.dtype)
     return model, tok, {"path": str(path)}
 
@@ -105,7 +101,8 @@ def load_backbone(path: str, cfg: Any, device: Any, progress: Any = None) -> tup
 def reward_examples(reward: Any, root: Any) -> tuple[list[dict], list[dict], list[dict]]:
     """(shots pool, training, held-out) examples for the RM's preference pairs."""
     if reward.data == "arith-traces":
-        ds = arith_traces(**{**reward.data_params, "train": reward.pairs + 8, "valid": 200, "test": 0,
+        held = min(200, max(16, reward.pairs // 4))
+        ds = arith_traces(**{**reward.data_params, "train": reward.pairs + 8, "valid": held, "test": 0,
                              "seed": 1000 + reward.seed})
         train = ds.split("train")
         return train[:8], train[8:], ds.split("valid")
@@ -121,11 +118,11 @@ def load_reward(cfg: Any, base: Any, base_spec: dict, tok: Any, device: Any,
     backbone, _, backbone_spec = ((base, tok, base_spec) if backbone_path == cfg.model.path
                                   else load_backbone(backbone_path, cfg, device, progress))
     spec = {"reward": {k: v for k, v in dataclasses.asdict(r).items() if k != "backbone"},
-            "backbone": backbone_spec, "shots": cfg.eval.shots}
+            "backbone": backbone_spec}
 
     def build(tmp: Path) -> None:
         shots, train, held = reward_examples(r, cfg.dataset.root)
-        fixed = shots[:cfg.eval.shots]
+        fixed = shots[:r.shots]
         pairs = step_pairs(train, lambda x: math_prompt(x, fixed), seed=r.seed)
         test_pairs = step_pairs(held, lambda x: math_prompt(x, fixed), seed=r.seed + 1)
         model = with_lora(backbone, r.lora_r, r.lora_alpha, r.lora_layers, seed=r.seed)

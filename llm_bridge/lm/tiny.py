@@ -58,11 +58,12 @@ def target_logits(model: Any, ids: torch.Tensor, mask: torch.Tensor, target: tor
                   hidden: bool = False) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
     """Logits predicting each target token (N, V), those tokens (N,), and optionally the last hidden state at
     the predicting positions (N, d). Only the predicting positions go through the LM head (cheap on CPU)."""
-    out = model.model(input_ids=ids, attention_mask=mask)
+    lm = model.get_base_model() if hasattr(model, "get_base_model") else model  # a PEFT model: its LoRA'd LM
+    out = lm.model(input_ids=ids, attention_mask=mask)
     h = out.last_hidden_state[:, :-1]  # (B, T-1, d) predicts ids[:, 1:]
     sel = target[:, 1:].bool()
     hs = h[sel]
-    return model.lm_head(hs).float(), ids[:, 1:][sel], hs if hidden else None
+    return lm.lm_head(hs).float(), ids[:, 1:][sel], hs if hidden else None
 
 
 def train_lm(model: Any, tokenizer: Any, prefixes: Sequence[str], targets: Sequence[str], steps: int = 300,

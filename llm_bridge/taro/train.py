@@ -97,11 +97,11 @@ def load_router(cfg: TaroConfig, rm: Any, rm_spec: dict, tok: Any, device: Any,
     train_path = r.train_base or cfg.model.path
     base, _, base_spec = load_backbone(train_path, cfg, device, progress)
     spec = {"router": {k: v for k, v in dataclasses.asdict(r).items() if k != "train_base"},
-            "base": base_spec, "reward": Path(rm_spec["folder"]).name, "shots": cfg.eval.shots}
+            "base": base_spec, "reward": Path(rm_spec["folder"]).name}
 
     def build(tmp: Path) -> None:
         shots, train, held = reward_examples(cfg.reward, cfg.dataset.root)
-        fixed = shots[:cfg.eval.shots]
+        fixed = shots[:cfg.reward.shots]
         rng = random.Random(r.seed)
         traces = rng.sample(train, min(r.traces, len(train)))
         prefixes = [math_prompt(x, fixed) for x in traces]
