@@ -101,13 +101,13 @@ def load_backbone(path: str, cfg: Any, device: Any, progress: Any = None) -> tup
 def reward_examples(reward: Any, root: Any) -> tuple[list[dict], list[dict], list[dict]]:
     """(shots pool, training, held-out) examples for the RM's preference pairs."""
     if reward.data == "arith-traces":
-        held = min(200, max(16, reward.pairs // 4))
+        held = min(64, max(16, reward.pairs // 4))
         ds = arith_traces(**{**reward.data_params, "train": reward.pairs + 8, "valid": held, "test": 0,
                              "seed": 1000 + reward.seed})
         train = ds.split("train")
         return train[:8], train[8:], ds.split("valid")
     train = load_dataset("gsm8k", root=root).split("train")
-    return train[:8], train[8:8 + reward.pairs], train[-400:-200]
+    return train[:8], train[8:8 + reward.pairs], train[-264:-200]
 
 
 def load_reward(cfg: Any, base: Any, base_spec: dict, tok: Any, device: Any,

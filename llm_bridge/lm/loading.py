@@ -112,6 +112,6 @@ def load_lm(path: str = SMOLLM2, device: Any = "cpu", dtype: str = "float32") ->
 
     folder = resolve_model_path(path)
     model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True,
-                                                 torch_dtype=getattr(torch, dtype))
+                                                 dtype=getattr(torch, dtype))
     model.to(device).eval().requires_grad_(False)
     return model, load_tokenizer(str(folder))
