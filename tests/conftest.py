@@ -18,7 +18,7 @@ os.environ.setdefault("GRAPHLAB_CACHE", tempfile.mkdtemp(prefix="graphlab-test-c
 
 def real_data_root() -> Path:
     env = os.environ.get("GRAPHLAB_DATA")
-    return Path(env) if env else REPO.parent / "shared" / "datasets"
+    return (Path(env) if env else REPO.parent / "shared" / "datasets").resolve()  # absolute: tests chdir, build file:// URLs
 
 
 @pytest.fixture(scope="session")
