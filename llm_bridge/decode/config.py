@@ -69,7 +69,10 @@ class RewardConfig:
     data: str = "arith-traces"  # arith-traces | gsm8k: where the preference pairs come from
     data_params: dict[str, Any] = field(default_factory=lambda: {"depth": [1, 4]})  # arith-traces parameters
     pairs: int = 2000
-    shots: int = 2  # solved examples in the prompts of the RM's (and the router's) training traces
+    shots: int = 2  # solved examples in the prompts of the corrupted-step pairs
+    on_policy: int = 0  # also mine pairs from the base's own greedy answers to this many training questions:
+    #                     the reference line vs the base's first wrong line (Step-DPO style); 0 = off
+    policy_shots: int = 2  # solved examples in the on-policy prompts and in the router's training traces
     lora_r: int = 8
     lora_alpha: int = 16
     lora_layers: int = 0  # LoRA on the last n transformer layers only (0 = all)

@@ -28,7 +28,7 @@ from graphlab.errors import ConfigError
 from llm_bridge.lm.combiners import BaseCombiner, Combiner
 from llm_bridge.lm.decoding import generate, next_token_logprobs
 from llm_bridge.lm.loading import SMOLLM2, load_lm, load_tokenizer
-from llm_bridge.lm.reward import (load_merged, preference_accuracy, save_adapter, sequence_logprobs, step_pairs,
+from llm_bridge.lm.reward import (load_merged, policy_pairs, preference_accuracy, save_adapter, sequence_logprobs, step_pairs,
                                   train_reward, with_lora)
 from llm_bridge.lm.tiny import tiny_llama, train_lm
 from llm_bridge.tasks import (STOP, bootstrap_ci, choice_prompt, math_correct, math_prompt, option_token_ids,
@@ -125,13 +125,24 @@ def load_reward(cfg: Any, base: Any, base_spec: dict, tok: Any, device: Any,
         fixed = shots[:r.shots]
         pairs = step_pairs(train, lambda x: math_prompt(x, fixed), seed=r.seed)
         test_pairs = step_pairs(held, lambda x: math_prompt(x, fixed), seed=r.seed + 1)
+        mined: dict[str, Any] = {}
+        if r.on_policy:
+            asked = train[-r.on_policy:]
+            prompts = [math_prompt(x, shots[:r.policy_shots]) for x in asked]
+            g = generate([backbone], tok, prompts, BaseCombiner(), max_new_tokens=cfg.eval.max_new_tokens,
+                         stop=STOP, batch_size=cfg.eval.batch_size, progress=progress)
+            own = policy_pairs(asked, prompts, g.texts, lambda x: solution_text(x).split("\n"))
+            mined = {"on_policy_questions": len(asked), "on_policy_pairs": len(own),
+                     "on_policy_acc": sum(math_correct(t, x["answer"]) for t, x in zip(g.texts, asked)) / len(asked)}
+            pairs = own + pairs[:max(len(own), 1)]  # half the base's own first wrong lines, half corrupted steps
         model = with_lora(backbone, r.lora_r, r.lora_alpha, r.lora_layers, seed=r.seed)
         before = preference_accuracy(model, tok, test_pairs)
         losses = train_reward(model, tok, pairs, steps=r.steps, batch_size=r.batch_size, lr=r.lr, beta=r.beta,
                               seed=r.seed, progress=progress)
         after = preference_accuracy(model, tok, test_pairs)
         save_adapter(model, tmp)
-        (tmp / "spec.json").write_text(json.dumps({**spec, "heldout_pairs": len(test_pairs),
+        (tmp / "spec.json").write_text(json.dumps({**spec, **mined, "train_pairs": len(pairs),
+                                                   "heldout_pairs": len(test_pairs),
                                                    "pref_acc_before": before, "pref_acc": after,
                                                    "final_loss": sum(losses[-20:]) / min(20, len(losses))},
                                                   indent=1, default=str))

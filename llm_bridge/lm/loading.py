@@ -12,6 +12,7 @@ folder), any local HF folder, and clear errors when a model is missing. Nothing 
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import os
 import shutil
@@ -95,10 +96,16 @@ def resolve_model_path(path: str) -> Path:
 
 
 def load_tokenizer(path: str = SMOLLM2) -> Any:
-    """The tokenizer of a model (left padding, pad = eos when the model has no pad token)."""
+    """The tokenizer of a model (left padding, pad = eos when the model has no pad token); loaded once per
+    folder and shared."""
+    return _tokenizer(str(resolve_model_path(path)))
+
+
+@functools.lru_cache(maxsize=8)
+def _tokenizer(folder: str) -> Any:
     from transformers import AutoTokenizer
 
-    tok = AutoTokenizer.from_pretrained(resolve_model_path(path), local_files_only=True)
+    tok = AutoTokenizer.from_pretrained(folder, local_files_only=True)
     tok.padding_side = "left"
     if tok.pad_token is None:
         tok.pad_token = tok.eos_token

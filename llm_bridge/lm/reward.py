@@ -49,6 +49,32 @@ def step_pairs(examples: Sequence[dict[str, Any]], prompt: Callable[[dict[str, A
     return pairs
 
 
+def first_wrong_line(reference: Sequence[str], generated: str) -> int | None:
+    """Index of the first generated line that differs from the reference lines; None when all match or the
+    generation stops early (no wrong line to learn from)."""
+    lines = [ln.strip() for ln in generated.strip().split("\n")]
+    for k, ref in enumerate(reference):
+        if k >= len(lines):
+            return None
+        if lines[k] != ref.strip():
+            return k if lines[k] else None
+    return None
+
+
+def policy_pairs(examples: Sequence[dict[str, Any]], prompts: Sequence[str], outputs: Sequence[str],
+                 reference: Callable[[dict[str, Any]], list[str]]) -> list[Pair]:
+    """On-policy pairs: where the base's own output first departs from the reference solution lines, the
+    reference line is preferred to the base's line (the prefix holds the lines both agree on)."""
+    pairs = []
+    for x, prompt, out in zip(examples, prompts, outputs, strict=True):
+        ref = reference(x)
+        k = first_wrong_line(ref, out)
+        if k is not None:
+            wrong = out.strip().split("\n")[k].strip()
+            pairs.append(Pair(prompt + "".join(line + "\n" for line in ref[:k]), ref[k] + "\n", wrong + "\n"))
+    return pairs
+
+
 def sequence_logprobs(model: Any, tokenizer: Any, prefixes: Sequence[str], targets: Sequence[str]) -> torch.Tensor:
     """Σ_t log π(target_t | prefix, target_<t) per row (B,)."""
     ids, mask, target = encode_pairs(tokenizer, prefixes, targets)

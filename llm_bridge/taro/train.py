@@ -101,7 +101,7 @@ def load_router(cfg: TaroConfig, rm: Any, rm_spec: dict, tok: Any, device: Any,
 
     def build(tmp: Path) -> None:
         shots, train, held = reward_examples(cfg.reward, cfg.dataset.root)
-        fixed = shots[:cfg.reward.shots]
+        fixed = shots[:cfg.reward.policy_shots]
         rng = random.Random(r.seed)
         traces = rng.sample(train, min(r.traces, len(train)))
         prefixes = [math_prompt(x, fixed) for x in traces]

@@ -38,3 +38,19 @@ def test_reward_model_prefers_the_correct_step_on_heldout_pairs(tiny_pair, tok):
     train_reward(rm, tok, train, steps=60, batch_size=16, lr=1e-2)
     after = preference_accuracy(rm, tok, held)
     assert after >= 0.65 and after > before + 0.1, (before, after)
+
+
+@pytest.mark.slow
+def test_shipped_arith_reward_model_beats_chance_on_heldout_pairs(monkeypatch):
+    """The RM of configs/llm_bridge/taro/arith.yaml (LoRA on SmolLM2; minutes on CPU, reused from
+    ~/.cache/graphlab/llm_bridge when trained before)."""
+    from pathlib import Path
+
+    from graphlab.cli import load_experiment_config
+    from llm_bridge.decode.stack import load_backbone, load_reward
+
+    monkeypatch.delenv("GRAPHLAB_LM_CACHE")
+    cfg = load_experiment_config(Path(__file__).resolve().parents[2] / "configs/llm_bridge/taro/arith.yaml", [])
+    base, tok, spec = load_backbone(cfg.model.path, cfg, "cpu")
+    _, rm_spec = load_reward(cfg, base, spec, tok, "cpu")
+    assert rm_spec["heldout_pairs"] >= 32 and rm_spec["pref_acc"] > 0.6
