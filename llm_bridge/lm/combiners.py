@@ -59,9 +59,10 @@ class BaseCombiner(Combiner):
 def mix(base_logits: torch.Tensor, rm_logits: torch.Tensor, alpha: torch.Tensor | float) -> torch.Tensor:
     """``log softmax(log π_base + α · log π_RM)``; α a float or (B, 1) / (..., 1) tensor. α = 0 → base exactly."""
     lb = F.log_softmax(base_logits.float(), dim=-1)
-    if isinstance(alpha, float | int) and alpha == 0:
-        return lb
-    return F.log_softmax(lb + alpha * F.log_softmax(rm_logits.float(), dim=-1), dim=-1)
+    if isinstance(alpha, float | int):
+        return lb if alpha == 0 else F.log_softmax(lb + alpha * F.log_softmax(rm_logits.float(), dim=-1), dim=-1)
+    mixed = F.log_softmax(lb + alpha * F.log_softmax(rm_logits.float(), dim=-1), dim=-1)
+    return torch.where(alpha == 0, lb, mixed)  # rows with α = 0 are the base bit for bit
 
 
 class GenARMCombiner(Combiner):
