@@ -28,11 +28,26 @@ from graphlab.errors import ConfigError
 from llm_bridge.lm.combiners import BaseCombiner, Combiner
 from llm_bridge.lm.decoding import generate, next_token_logprobs
 from llm_bridge.lm.loading import SMOLLM2, load_lm, load_tokenizer
-from llm_bridge.lm.reward import (load_merged, policy_pairs, preference_accuracy, save_adapter, sequence_logprobs, step_pairs,
-                                  train_reward, with_lora)
+from llm_bridge.lm.reward import (
+    load_merged,
+    policy_pairs,
+    preference_accuracy,
+    save_adapter,
+    sequence_logprobs,
+    step_pairs,
+    train_reward,
+    with_lora,
+)
 from llm_bridge.lm.tiny import tiny_llama, train_lm
-from llm_bridge.tasks import (STOP, bootstrap_ci, choice_prompt, math_correct, math_prompt, option_token_ids,
-                              solution_text)
+from llm_bridge.tasks import (
+    STOP,
+    bootstrap_ci,
+    choice_prompt,
+    math_correct,
+    math_prompt,
+    option_token_ids,
+    solution_text,
+)
 
 CODE_VERSION = 1  # bump when training code changes what a cached artifact holds
 
@@ -133,7 +148,7 @@ def load_reward(cfg: Any, base: Any, base_spec: dict, tok: Any, device: Any,
                          stop=STOP, batch_size=cfg.eval.batch_size, progress=progress)
             own = policy_pairs(asked, prompts, g.texts, lambda x: solution_text(x).split("\n"))
             mined = {"on_policy_questions": len(asked), "on_policy_pairs": len(own),
-                     "on_policy_acc": sum(math_correct(t, x["answer"]) for t, x in zip(g.texts, asked)) / len(asked)}
+                     "on_policy_acc": sum(math_correct(t, x["answer"]) for t, x in zip(g.texts, asked, strict=True)) / len(asked)}
             pairs = own + pairs[:max(len(own), 1)]  # half the base's own first wrong lines, half corrupted steps
         model = with_lora(backbone, r.lora_r, r.lora_alpha, r.lora_layers, seed=r.seed)
         before = preference_accuracy(model, tok, test_pairs)

@@ -7,7 +7,7 @@ from typing import Any
 from graphlab.experiment import SeedContext, SeedResult
 from graphlab.registry import register_method
 from llm_bridge.decode.config import DecodeConfig
-from llm_bridge.decode.stack import (best_of_n, evaluate, load_backbone, load_reward, result_extra, task_data)
+from llm_bridge.decode.stack import best_of_n, evaluate, load_backbone, load_reward, result_extra, task_data
 from llm_bridge.lm.combiners import ARGSCombiner, BaseCombiner, GenARMCombiner
 
 

@@ -22,8 +22,16 @@ from torch.nn import functional as F
 from graphlab.errors import TrainingError
 from graphlab.experiment import SeedContext, SeedResult
 from graphlab.registry import register_method
-from llm_bridge.decode.stack import (artifact_folder, build_artifact, evaluate, load_backbone, load_reward,
-                                     result_extra, reward_examples, task_data)
+from llm_bridge.decode.stack import (
+    artifact_folder,
+    build_artifact,
+    evaluate,
+    load_backbone,
+    load_reward,
+    result_extra,
+    reward_examples,
+    task_data,
+)
 from llm_bridge.lm.combiners import TaroCombiner
 from llm_bridge.lm.tiny import encode_pairs, target_logits
 from llm_bridge.taro.config import TaroConfig

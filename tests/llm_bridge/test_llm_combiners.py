@@ -7,8 +7,15 @@ import math
 import pytest
 import torch
 
-from llm_bridge.lm.combiners import (ARGSCombiner, BaseCombiner, ExpertSelectCombiner, GenARMCombiner, StepInputs,
-                                     TaroCombiner, mix)
+from llm_bridge.lm.combiners import (
+    ARGSCombiner,
+    BaseCombiner,
+    ExpertSelectCombiner,
+    GenARMCombiner,
+    StepInputs,
+    TaroCombiner,
+    mix,
+)
 
 ZB = torch.tensor([[2.0, 1.0, 0.0, -1.0]])
 ZR = torch.tensor([[0.0, 3.0, 1.0, 0.0]])
@@ -31,7 +38,7 @@ def test_base_is_softmax_of_base_logits():
 
 def test_genarm_is_base_times_rm_to_the_alpha():
     pb, pr, a = softmax([2, 1, 0, -1]), softmax([0, 3, 1, 0]), 0.5
-    unnorm = [b * r ** a for b, r in zip(pb, pr)]
+    unnorm = [b * r ** a for b, r in zip(pb, pr, strict=True)]
     want = [u / sum(unnorm) for u in unnorm]
     got = GenARMCombiner(a)(StepInputs([ZB, ZR])).exp()[0].tolist()
     assert got == pytest.approx(want)
@@ -65,7 +72,7 @@ def test_taro_uses_a_per_row_alpha():
     got = comb(StepInputs([zb, zr], h)).exp()
     assert got[0].tolist() == pytest.approx(softmax([2, 1, 0, -1]))
     pb, pr = softmax([2, 1, 0, -1]), softmax([0, 3, 1, 0])
-    unnorm = [b * r ** 2 for b, r in zip(pb, pr)]
+    unnorm = [b * r ** 2 for b, r in zip(pb, pr, strict=True)]
     assert got[1].tolist() == pytest.approx([u / sum(unnorm) for u in unnorm])
 
 

@@ -6,8 +6,14 @@ import pytest
 
 from graphlab.cli import load_experiment_config
 from llm_bridge.decode.stack import task_data
-from llm_bridge.tasks import (bootstrap_ci, choice_prompt, extract_answer, math_correct, math_prompt,
-                              option_token_ids)
+from llm_bridge.tasks import (
+    bootstrap_ci,
+    choice_prompt,
+    extract_answer,
+    math_correct,
+    math_prompt,
+    option_token_ids,
+)
 
 X = {"question": "What is 3 + 4 - 2?", "steps": ["3 + 4 = 7", "7 - 2 = 5"], "answer": "5"}
 
