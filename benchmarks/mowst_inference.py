@@ -1,12 +1,13 @@
 """Mowst's routed mini-batch inference time against the GNN alone, per dataset (issue: ratio ≤ 1.2).
 
-Each Mowst run times, on its test nodes and right after training, the routed inference (MLP + gate on every
-node, the GNN with full neighbourhoods only on the nodes the gate sends to it) and the same GNN alone on all
-test nodes, alternately three times (medians): the ratio is measured side by side in one process. This script
-collects those per-seed ratios from a Mowst sweep folder (default ``runs/sweeps/mowst``); when the folder has no
-Mowst runs it trains each ``configs/graphlab/mowst/*.yaml`` for one seed first.
+For every Mowst run of a sweep folder (default ``runs/sweeps/mowst``) and every seed whose trained weights the
+run kept (``models/seed<N>.pt``), this rebuilds the model and its split, then times on the test nodes, in one
+process and alternately ``--repeats`` times: routed inference (the MLP and the gate on every node, the GNN with
+full neighbourhoods only on the nodes the threshold gate sends to it) and the same GNN alone on all test nodes,
+both in mini-batches of 1024. Ratio = median routed time ÷ median GNN time. When the folder holds no Mowst
+run, each ``configs/graphlab/mowst/*.yaml`` is trained for one seed first.
 
-    python benchmarks/mowst_inference.py [SWEEP_DIR] [--data-root DIR]
+    python benchmarks/mowst_inference.py [SWEEP_DIR] [--data-root DIR] [--repeats 15]
 
 Writes ``benchmarks/results/mowst_inference.{json,md}``.
 """
@@ -16,10 +17,15 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import time
 from pathlib import Path
 
+import torch
+
 import graphlab
+from graphlab.cli import load_experiment_config
 from graphlab.io import atomic_write_json, atomic_write_text
+from graphlab.mowst import gnn_minibatch, mowst_setup, routed_logits, weights_path
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results"
@@ -41,17 +47,51 @@ def train_one_seed_each(out: Path, data_root: str | None) -> None:
         graphlab.run(str(config), overrides, out=out / config.stem, resume=True)
 
 
-def collect(runs: list[Path]) -> list[dict]:
+def median_times(setup, nodes: torch.Tensor, repeats: int, batch_size: int = 1024) -> tuple[float, float]:
+    """Medians of alternating routed / GNN-alone inference times on ``nodes`` (one warm-up of each first)."""
+    model, graph, x = setup.model, setup.graph, setup.x
+    routed_logits(model, graph, x, nodes, batch_size)
+    gnn_minibatch(model.strong, graph, x, nodes, batch_size)
+    routed, alone = [], []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        routed_logits(model, graph, x, nodes, batch_size)
+        t1 = time.perf_counter()
+        gnn_minibatch(model.strong, graph, x, nodes, batch_size)
+        routed.append(t1 - t0)
+        alone.append(time.perf_counter() - t1)
+    return statistics.median(routed), statistics.median(alone)
+
+
+def collect(runs: list[Path], repeats: int, data_root: str | None) -> list[dict]:
     rows = []
     for run in runs:
-        summary = json.loads((run / "summary.json").read_text())
-        records = [json.loads(line) for line in (run / "results.jsonl").read_text().splitlines() if line]
-        ratios = [r["extra"]["inference_time_ratio"] for r in records]
-        rows.append({"dataset": summary["dataset"], "model": summary["extra"]["model"], "seeds": len(ratios),
-                     "gnn_fraction": statistics.mean(r["extra"]["gnn_fraction"] for r in records),
-                     "mowst_s": statistics.mean(r["extra"]["inference_time_s"] for r in records),
-                     "gnn_s": statistics.mean(r["extra"]["gnn_inference_time_s"] for r in records),
-                     "ratio_mean": statistics.mean(ratios), "ratio_max": max(ratios)})
+        overrides = [f"dataset.root={data_root}"] if data_root else []
+        cfg = load_experiment_config(str(run / "config.yaml"), overrides)
+        seeds = [cfg.trainer.seed + i for i in range(cfg.trainer.seeds)]
+        per_seed = []
+        for index, seed in enumerate(seeds):
+            path = weights_path(run, seed)
+            if not path.is_file():
+                continue
+            setup = mowst_setup(cfg, torch.device("cpu"), index)
+            setup.model.load_state_dict(torch.load(path, map_location="cpu"))
+            setup.model.eval()
+            test = setup.ids["test"]
+            with torch.no_grad():
+                _, gate = setup.model.weak_outputs(setup.x[test])
+                t_routed, t_gnn = median_times(setup, test, repeats)
+            per_seed.append({"gnn_fraction": float((gate < 0.5).float().mean()), "routed_s": t_routed,
+                             "gnn_s": t_gnn, "ratio": t_routed / t_gnn})
+        if per_seed:
+            ratios = [p["ratio"] for p in per_seed]
+            rows.append({"dataset": cfg.dataset.name, "model": f"{cfg.model.variant}[{cfg.model.strong}]",
+                         "seeds": len(per_seed), "test_nodes": int(len(test)),
+                         "gnn_fraction": statistics.mean(p["gnn_fraction"] for p in per_seed),
+                         "mowst_s": statistics.mean(p["routed_s"] for p in per_seed),
+                         "gnn_s": statistics.mean(p["gnn_s"] for p in per_seed),
+                         "ratio_mean": statistics.mean(ratios), "ratio_max": max(ratios)})
+            print(rows[-1], flush=True)
     return sorted(rows, key=lambda r: (r["dataset"], r["model"]))
 
 
@@ -67,6 +107,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sweep", nargs="?", default=str(REPO / "runs" / "sweeps" / "mowst"))
     parser.add_argument("--data-root", default=None)
+    parser.add_argument("--repeats", type=int, default=15)
     args = parser.parse_args()
     sweep = Path(args.sweep)
     runs = mowst_runs(sweep)
@@ -74,12 +115,14 @@ def main() -> None:
         sweep = REPO / "runs" / "bench" / "mowst-inference"
         train_one_seed_each(sweep, args.data_root)
         runs = mowst_runs(sweep)
-    rows = collect(runs)
+    rows = collect(runs, args.repeats, args.data_root)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    atomic_write_json(RESULTS / "mowst_inference.json", {"source": str(sweep), "rows": rows})
+    atomic_write_json(RESULTS / "mowst_inference.json", {"source": str(sweep), "repeats": args.repeats,
+                                                         "threads": torch.get_num_threads(), "rows": rows})
     table = markdown(rows)
     atomic_write_text(RESULTS / "mowst_inference.md",
-                      "# Mowst routed mini-batch inference vs the GNN alone (test nodes, CPU)\n\n" + table + "\n")
+                      f"# Mowst routed mini-batch inference vs the GNN alone (test nodes, CPU, {torch.get_num_threads()} "
+                      f"threads, medians of {args.repeats} alternating timings)\n\n" + table + "\n")
     print(table)
 
 

@@ -24,7 +24,8 @@ from graphlab.mowst.inference import (
 from graphlab.mowst.model import ExpertOutputs, Mowst, build_mowst
 from graphlab.mowst.routed import gnn_minibatch, inference_cost, routed_logits
 from graphlab.mowst.schedule import VARIANTS, Alternating, Joint, MowstPhases, Variant
-from graphlab.mowst.train import run_mowst
+from graphlab.mowst.analysis import local_homophily, plot_routing_analysis, routing_analysis
+from graphlab.mowst.train import MowstSetup, mowst_setup, run_mowst, weights_path
 
 __all__ = [
     "CONFIDENCES", "Confidence", "EntropyConfidence", "LearnedConfidence", "VarianceConfidence", "build_confidence",
@@ -32,5 +33,6 @@ __all__ = [
     "MowstTrainerConfig", "INFERENCES", "ExpectedRouting", "Inference", "LogitMixture", "ThresholdRouting",
     "routing_report", "ExpertOutputs", "Mowst", "build_mowst", "gnn_minibatch", "inference_cost", "routed_logits",
     "VARIANTS", "Alternating", "Joint", "MowstPhases",
-    "Variant", "run_mowst",
+    "Variant", "run_mowst", "MowstSetup", "mowst_setup", "weights_path", "local_homophily",
+    "plot_routing_analysis", "routing_analysis",
 ]

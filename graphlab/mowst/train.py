@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
+import dgl
 import torch
 
 from graphlab.eval import Evaluator
 from graphlab.experiment import SeedContext, SeedResult
+from graphlab.data import NodeDataset
 from graphlab.gnn.train import node_dataset, node_split, prepare_inputs
 from graphlab.mowst.analysis import routing_analysis, write_routing_analysis
 from graphlab.mowst.config import MowstConfig
 from graphlab.mowst.inference import INFERENCES, routing_report
-from graphlab.mowst.model import build_mowst
+from graphlab.io import atomic_torch_save
+from graphlab.mowst.model import Mowst, build_mowst
 from graphlab.mowst.routed import inference_cost
 from graphlab.mowst.schedule import PRETRAIN, VARIANTS, MowstPhases, schedule
 from graphlab.nn import count_parameters
@@ -18,20 +24,46 @@ from graphlab.registry import register_method
 from graphlab.training import fit_phases
 
 
+@dataclass
+class MowstSetup:
+    """One seed's inputs and untrained model, built identically by the run and by the inference benchmark."""
+
+    data: NodeDataset
+    graph: dgl.DGLGraph
+    x: torch.Tensor
+    y: torch.Tensor
+    ids: dict[str, torch.Tensor]
+    model: Mowst
+    label: str
+
+
+def mowst_setup(cfg: MowstConfig, device: torch.device, index: int) -> MowstSetup:
+    """Dataset, message-passing graph and features, split ``index`` and the model of ``cfg`` on ``device``."""
+    m = cfg.model
+    label = f"{m.variant}[{m.strong}]"
+    data = node_dataset(cfg)
+    graph, x = prepare_inputs(cfg, data, device, label)
+    split = node_split(cfg, data, index)
+    ids = {part: getattr(split, part).to(device) for part in ("train", "valid", "test")}
+    model = build_mowst(x.shape[1], data.num_classes, m.strong, hidden=m.hidden, layers=m.layers,
+                        dropout=m.dropout, norm=m.norm, confidence=m.confidence, tau=m.tau,
+                        gate_uses_features=m.gate_uses_features, heads=m.heads, attn_dropout=m.attn_dropout,
+                        aggregator=m.aggregator).to(device)
+    return MowstSetup(data, graph, x, data.labels.to(device), ids, model, label)
+
+
+def weights_path(run_dir: Path, seed: int) -> Path:
+    """Where a run keeps seed ``seed``'s trained weights (for re-timing inference and analysis later)."""
+    return run_dir / "models" / f"seed{seed}.pt"
+
+
 @register_method("mowst", config=MowstConfig)
 def run_mowst(cfg: MowstConfig, ctx: SeedContext) -> SeedResult:
     """Mowst: a weak MLP and a strong GNN expert mixed by the MLP's confidence (Zeng et al., ICLR 2024)."""
     m, t = cfg.model, cfg.trainer
-    label = f"{m.variant}[{m.strong}]"
-    data = node_dataset(cfg)
-    graph, x = prepare_inputs(cfg, data, ctx.device, label)
-    split = node_split(cfg, data, ctx.index)
-    ids = {part: getattr(split, part).to(ctx.device) for part in ("train", "valid", "test")}
-    y = data.labels.to(ctx.device)
-    model = build_mowst(x.shape[1], data.num_classes, m.strong, hidden=m.hidden, layers=m.layers,
-                        dropout=m.dropout, norm=m.norm, confidence=m.confidence, tau=m.tau,
-                        gate_uses_features=m.gate_uses_features, heads=m.heads, attn_dropout=m.attn_dropout,
-                        aggregator=m.aggregator).to(ctx.device)
+    setup = mowst_setup(cfg, ctx.device, ctx.index)
+    data, graph, x, y, ids, model, label = (setup.data, setup.graph, setup.x, setup.y, setup.ids, setup.model,
+                                            setup.label)
     variant = VARIANTS[m.variant](t.big_epochs, t.big_patience)
     inference = variant.default_inference if m.inference == "auto" else m.inference
     pretrain = variant.default_pretrain if m.pretrain == "auto" else m.pretrain
@@ -48,6 +80,7 @@ def run_mowst(cfg: MowstConfig, ctx: SeedContext) -> SeedResult:
     valid, test_score = phases.scores(out, INFERENCES[inference]())  # the selected model under model.inference
     test = ids["test"]
     if ctx.run_dir is not None:  # accuracy by bin, also for ROC-AUC datasets
+        atomic_torch_save(weights_path(ctx.run_dir, ctx.seed), model.state_dict())
         analysis = routing_analysis(out, y, graph, test)
         write_routing_analysis(analysis, ctx.run_dir, ctx.seed, title=f"{label} on {data.name}, seed {ctx.seed}")
     return SeedResult(metric=evaluator.metric, valid=valid, test=test_score,
