@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import torch
+from tqdm import tqdm
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -40,8 +41,8 @@ def measure(dataset: str, data_root: str, top_cs: list[int], repeats: int) -> di
                 torch.from_numpy(layer.labels), data.num_users, m.dim, m.reg, m.eps, m.dropout)
     ctx = SeedContext(seed=0, index=0, device=torch.device("cpu"),
                       checkpoint=Checkpointer(Path("/tmp") / f"recsys-retrieval-{os.getpid()}.pt"),
-                      progress=lambda it=None, **kw: it if it is not None else range(kw.get("total", 0)),
-                      checkpoint_every=0)
+                      progress=lambda iterable=None, **kw: tqdm(iterable, disable=True, **kw),
+                      checkpoint_every=0, run_dir=Path("/tmp"))
     t0 = time.perf_counter()
     result = run_recommender(cfg, ctx, data, model)
     train_s = time.perf_counter() - t0
