@@ -8,6 +8,11 @@ Sweep YAML::
     overrides: [trainer.epochs=200]    # applied to every run (optional)
     seeds: 10
     out: runs/sweeps/gnn-planetoid     # one folder per run below it
+    records: benchmarks/results/sweeps/gnn-planetoid   # optional: committed copy of the finished records
+
+With ``records`` a run is first seeded from that folder (if it holds more finished seeds than the local run) and
+its records are copied back after every run, so a sweep that outlives one machine resumes on the next from what
+was committed (see graphlab.sweep_records).
 
 ``grid`` may also be a list of such blocks, each expanded on its own — baselines from one config family and a
 method's variants from another, say; a block without ``config`` uses the top-level ``config``::
@@ -33,7 +38,7 @@ from typing import Any
 from graphlab.config import read_yaml
 from graphlab.errors import ConfigError
 
-_KEYS = {"grid", "overrides", "seeds", "out", "config"}
+_KEYS = {"grid", "overrides", "seeds", "out", "config", "records"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,7 @@ class SweepRun:
     config: str
     overrides: tuple[str, ...]
     out: Path
+    records: Path | None = None  # the sweep's committed store of finished records, if any
 
 
 def _slug(config: str, overrides: dict[str, Any]) -> str:
@@ -65,6 +71,9 @@ def plan_sweep(path: str | Path, out: str | Path | None = None) -> list[SweepRun
             raise ConfigError(f"{path}: 'seeds' must be a positive integer (got {seeds!r})")
     common = [str(o) for o in spec.get("overrides") or []]
     root = Path(out or spec.get("out") or Path("runs") / "sweeps" / Path(path).stem)
+    records = spec.get("records")
+    if records is not None and not isinstance(records, str):
+        raise ConfigError(f"{path}: 'records' must be a folder path (got {records!r})")
     runs: list[SweepRun] = []
     for block, own_seeds in zip(blocks, block_seeds, strict=True):
         grid = dict(block)
@@ -76,7 +85,8 @@ def plan_sweep(path: str | Path, out: str | Path | None = None) -> list[SweepRun
             for values in itertools.product(*grid.values()):
                 point = dict(zip(grid, values, strict=True))
                 overrides = (*common, *(f"{k}={v}" for k, v in point.items()), f"trainer.seeds={seeds}")
-                runs.append(SweepRun(str(config), overrides, root / _slug(str(config), point)))
+                runs.append(SweepRun(str(config), overrides, root / _slug(str(config), point),
+                                     Path(records) if records else None))
     seen: dict[Path, SweepRun] = {}
     for run in runs:
         if run.out in seen:
@@ -93,6 +103,7 @@ def run_sweep(path: str | Path, out: str | Path | None = None, data_root: str | 
     from graphlab.cli import load_experiment_config
     from graphlab.experiment import run_experiment
     from graphlab.report import write_report
+    from graphlab.sweep_records import restore_records, save_records
 
     runs = plan_sweep(path, out)
     extra = [f"dataset.root={data_root}"] if data_root else []
@@ -100,6 +111,10 @@ def run_sweep(path: str | Path, out: str | Path | None = None, data_root: str | 
     for i, (run, cfg) in enumerate(zip(runs, configs, strict=True), 1):
         if verbose:
             print(f"[{i}/{len(runs)}] {run.out.name}", flush=True)
+        if run.records:
+            restore_records(run.out, run.records)
         run_experiment(cfg, out=run.out, resume=True, verbose=False)
+        if run.records:
+            save_records(run.out, run.records)
     root = runs[0].out.parent
     return root, write_report(root)
