@@ -44,7 +44,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from graphlab.sweep import run_sweep
 
-    root, table = run_sweep(args.sweep, out=args.out, data_root=args.data_root)
+    root, table = run_sweep(args.sweep, out=args.out, data_root=args.data_root, only=args.only)
     print(table)
     print(f"report: {root / 'leaderboard.md'}")
     return 0
@@ -110,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sweep", help="sweep YAML, e.g. configs/sweeps/gnn-planetoid.yaml")
     p.add_argument("--out", help="output folder (default: the sweep's 'out')")
     p.add_argument("--data-root", help="data root")
+    p.add_argument("--only", action="append", metavar="GLOB",
+                   help="run only the runs whose folder name matches (repeatable), e.g. 'cora-*'")
     p.set_defaults(func=_cmd_sweep)
 
     p = sub.add_parser("report", help="leaderboard table and plots over all runs under a folder")

@@ -29,6 +29,7 @@ Two runs that would share a folder (same config file name and override values) a
 
 from __future__ import annotations
 
+import fnmatch
 import itertools
 import re
 from dataclasses import dataclass
@@ -98,14 +99,20 @@ def plan_sweep(path: str | Path, out: str | Path | None = None) -> list[SweepRun
 
 
 def run_sweep(path: str | Path, out: str | Path | None = None, data_root: str | None = None,
-              verbose: bool = True) -> tuple[Path, str]:
-    """Run (or resume) every run of the sweep, then write the leaderboard; returns (out dir, table)."""
+              verbose: bool = True, only: list[str] | None = None) -> tuple[Path, str]:
+    """Run (or resume) every run of the sweep — or those whose folder name matches one of the ``only`` globs,
+    so that separate processes or machines can share a sweep — then write the leaderboard over every run folder
+    present; returns (out dir, table)."""
     from graphlab.cli import load_experiment_config
     from graphlab.experiment import run_experiment
     from graphlab.report import write_report
     from graphlab.sweep_records import restore_records, save_records
 
     runs = plan_sweep(path, out)
+    if only:
+        runs = [r for r in runs if any(fnmatch.fnmatchcase(r.out.name, pattern) for pattern in only)]
+        if not runs:
+            raise ConfigError(f"{path}: no run matches {' or '.join(only)}")
     extra = [f"dataset.root={data_root}"] if data_root else []
     configs = [load_experiment_config(r.config, [*r.overrides, *extra]) for r in runs]  # validate all first
     for i, (run, cfg) in enumerate(zip(runs, configs, strict=True), 1):

@@ -1,6 +1,7 @@
 """The ``mowst`` method: Mixture of Weak & Strong Experts on graphs (Zeng et al., ICLR 2024) — a weak MLP and a
 strong GNN expert, mixed per node by a confidence computed from the MLP's own prediction."""
 
+from graphlab.mowst.analysis import local_homophily, plot_routing_analysis, routing_analysis
 from graphlab.mowst.confidence import (
     CONFIDENCES,
     Confidence,
@@ -24,7 +25,6 @@ from graphlab.mowst.inference import (
 from graphlab.mowst.model import ExpertOutputs, Mowst, build_mowst
 from graphlab.mowst.routed import gnn_minibatch, inference_cost, routed_logits
 from graphlab.mowst.schedule import VARIANTS, Alternating, Joint, MowstPhases, Variant
-from graphlab.mowst.analysis import local_homophily, plot_routing_analysis, routing_analysis
 from graphlab.mowst.train import MowstSetup, mowst_setup, run_mowst, weights_path
 
 __all__ = [

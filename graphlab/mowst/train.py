@@ -8,14 +8,14 @@ from pathlib import Path
 import dgl
 import torch
 
+from graphlab.data import NodeDataset
 from graphlab.eval import Evaluator
 from graphlab.experiment import SeedContext, SeedResult
-from graphlab.data import NodeDataset
 from graphlab.gnn.train import node_dataset, node_split, prepare_inputs
+from graphlab.io import atomic_torch_save
 from graphlab.mowst.analysis import routing_analysis, write_routing_analysis
 from graphlab.mowst.config import MowstConfig
 from graphlab.mowst.inference import INFERENCES, routing_report
-from graphlab.io import atomic_torch_save
 from graphlab.mowst.model import Mowst, build_mowst
 from graphlab.mowst.routed import inference_cost
 from graphlab.mowst.schedule import PRETRAIN, VARIANTS, MowstPhases, schedule

@@ -75,3 +75,11 @@ def test_records_must_be_a_path(tmp_path):
     path.write_text(yaml.safe_dump({"grid": {"config": ["a.yaml"], "model.name": ["mlp"]}, "records": [1]}))
     with pytest.raises(ConfigError, match="'records' must be a folder path"):
         plan_sweep(path)
+
+
+def test_only_runs_the_matching_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRAPHLAB_PROGRESS", "0")
+    run_sweep(_sweep(tmp_path, 1), verbose=False, only=["*=gcn"])
+    assert sorted(p.name for p in (tmp_path / "runs").iterdir() if p.is_dir()) == ["base-name=gcn"]
+    with pytest.raises(ConfigError, match="no run matches nothing-\\*"):
+        run_sweep(_sweep(tmp_path, 1), verbose=False, only=["nothing-*"])
