@@ -25,20 +25,16 @@ REPO = Path(__file__).resolve().parents[1]
 def measure(dataset: str, data_root: str, top_cs: list[int], repeats: int) -> dict:
     from graphlab.cli import load_experiment_config
     from graphlab.experiment import Checkpointer, SeedContext, set_seed
-    from recsys.data.history import HistoryBags
     from recsys.engine import rec_data, run_recommender
-    from recsys.interest import UIC, compare_retrieval
-    from recsys.interest.train import interest_layer
+    from recsys.interest import compare_retrieval
+    from recsys.interest.train import build_uic, interest_layer
 
     cfg = load_experiment_config(REPO / "configs/recsys/uic" / f"{dataset}.yaml",
                                  [f"dataset.root={data_root}", "trainer.device=cpu", "retrieval.enabled=false"])
     set_seed(0)
     data = rec_data(cfg)
     layer = interest_layer(data, cfg.interest)
-    m = cfg.model
-    model = UIC(HistoryBags({k: st.history for k, st in data.stages.items()}),
-                {k: torch.from_numpy(v) for k, v in layer.eta.items()}, torch.from_numpy(layer.relevance),
-                torch.from_numpy(layer.labels), data.num_users, m.dim, m.reg, m.eps, m.dropout)
+    model = build_uic(data, layer, cfg.model)
     ctx = SeedContext(seed=0, index=0, device=torch.device("cpu"),
                       checkpoint=Checkpointer(Path("/tmp") / f"recsys-retrieval-{os.getpid()}.pt"),
                       progress=lambda iterable=None, **kw: tqdm(iterable, disable=True, **kw),

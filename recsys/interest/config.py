@@ -41,6 +41,7 @@ class UICModelConfig:
     eps: float = 0.01  # ε of the log-interest prior log(η + ε)
     dropout: float = 0.1  # on the history mean
     max_history: int = 0  # the history mean reads the last this many items (0 = all); η_u always reads all
+    user_id: bool = True  # a learned ID embedding p_u in the user tower (false: the user is its history alone)
 
     def __post_init__(self) -> None:
         check_positive("model", self, ("dim", "eps"))

@@ -2,7 +2,7 @@
 
 Item tower: v_i = e_i + c_{κ(i)} (item embedding plus the embedding of its interest cluster κ(i)).
 User tower: q_u = p_u + mean_{j ∈ H_u} e_j (ID embedding plus the mean over the last ``max_history`` items, all
-when 0), then attention over the K
+when 0; without ``user_id`` no p_u, the user is its history alone — better for sparse, cold users), then attention over the K
 cluster embeddings queried by the user and biased by the interest vector η_u:
 a_u = softmax_k(⟨W_q q_u, c_k⟩ / √d + log(η_uk + ε)),  r_u = Σ_k a_uk c_k,  z_u = q_u + W_o r_u.
 Score s(u, i) = ⟨z_u, v_i⟩ + b_i = ⟨[z_u, 1], [v_i, b_i]⟩, an inner product, so retrieval can use a KNN index;
@@ -40,7 +40,7 @@ class UIC(Recommender):
 
     def __init__(self, bags: HistoryBags, interests: dict[str, torch.Tensor], relevance: torch.Tensor,
                  item_cluster: torch.Tensor, num_users: int, dim: int, reg: float, eps: float, dropout: float,
-                 recent: HistoryBags | None = None):
+                 recent: HistoryBags | None = None, user_id: bool = True):
         super().__init__()
         self.bags, self.reg = bags, reg
         self.recent = recent if recent is not None else bags  # the history mean reads these (e.g. the last L)
@@ -49,8 +49,8 @@ class UIC(Recommender):
         self.register_buffer("relevance", relevance, persistent=False)  # R (I, K)
         self.register_buffer("item_cluster", item_cluster, persistent=False)  # κ (I,)
         num_items, k = relevance.shape
-        self.user, self.item, self.cluster = (init_embedding(num_users, dim), init_embedding(num_items, dim),
-                                              init_embedding(k, dim))
+        self.user = init_embedding(num_users, dim) if user_id else None
+        self.item, self.cluster = init_embedding(num_items, dim), init_embedding(k, dim)
         self.attention = UserInterestAttention(dim, eps)
         self.out = nn.Linear(dim, dim, bias=False)
         self.bias = nn.Parameter(torch.zeros(num_items))
@@ -74,7 +74,9 @@ class UIC(Recommender):
             total = total - self.item(leave_out) * inside[:, None]
             m = m - inside.float()
             eta = (eta * n[:, None] - self.relevance[leave_out]) / (n - 1).clamp(min=1)[:, None]
-        q = self.user(users) + self.dropout(total / m.clamp(min=1)[:, None])
+        q = self.dropout(total / m.clamp(min=1)[:, None])
+        if self.user is not None:
+            q = q + self.user(users)
         r, a = self.attention(q, self.cluster.weight, eta)
         return torch.cat([q + self.out(r), torch.ones_like(m)[:, None]], dim=1), a
 
@@ -84,7 +86,8 @@ class UIC(Recommender):
         return (z * v[batch.pos]).sum(-1), negative_scores(z, v[batch.neg])
 
     def penalty(self, batch: Batch) -> torch.Tensor | float:
-        return embedding_penalty(self.reg, self.user(batch.users), self.item(batch.pos), self.item(batch.neg[:, 0]))
+        users = [self.user(batch.users)] if self.user is not None else []
+        return embedding_penalty(self.reg, *users, self.item(batch.pos), self.item(batch.neg[:, 0]))
 
     def scores(self, users: torch.Tensor, stage: str) -> torch.Tensor:
         z, _ = self.user_vectors(users, stage)

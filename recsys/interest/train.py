@@ -60,7 +60,7 @@ def build_uic(data: RecData, layer: InterestLayer, m: UICModelConfig) -> UIC:
     recent = HistoryBags({name: history_tail(st.history, m.max_history) for name, st in data.stages.items()}) \
         if m.max_history > 0 else None
     return UIC(bags, {k: torch.from_numpy(v) for k, v in layer.eta.items()}, torch.from_numpy(layer.relevance),
-               torch.from_numpy(layer.labels), data.num_users, m.dim, m.reg, m.eps, m.dropout, recent)
+               torch.from_numpy(layer.labels), data.num_users, m.dim, m.reg, m.eps, m.dropout, recent, m.user_id)
 
 
 @register_method("uic", config=UICConfig)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 import torch
 
 from graphlab.data import interest_clusters
@@ -22,11 +23,11 @@ def data():
     return build_rec_data(interest_clusters(users=150, items=60, clusters=4, min_history=4, max_history=40, seed=1))
 
 
-def uic(data):
+def uic(data, user_id: bool = True, bags: HistoryBags | None = None):
     layer = build_interest_layer(data, InterestConfig(clusters=4, top_n=5))
-    bags = HistoryBags({k: st.history for k, st in data.stages.items()})
+    bags = bags or HistoryBags({k: st.history for k, st in data.stages.items()})
     return UIC(bags, {k: torch.from_numpy(v) for k, v in layer.eta.items()}, torch.from_numpy(layer.relevance),
-               torch.from_numpy(layer.labels), data.num_users, 8, 0.0, 0.01, 0.0), layer
+               torch.from_numpy(layer.labels), data.num_users, 8, 0.0, 0.01, 0.0, user_id=user_id), layer
 
 
 MODELS = {
@@ -88,3 +89,18 @@ def test_padded_history_is_right_aligned_and_bags_sum_everything(data):
     users = torch.tensor([u, short])
     expected = torch.stack([w[torch.from_numpy(hist[x].indices.astype(np.int64))].sum(0) for x in (u, short)])
     torch.testing.assert_close(bags.sum(users, "test", w), expected)
+
+
+def test_uic_without_user_ids_is_a_function_of_the_history(data):
+    """model.user_id=false: two users with the same history (and interests) get the same vector; with IDs they differ."""
+    hist = data.stage("test").history
+    hist = sp.vstack([hist[0], hist[0], hist[2:]]).tocsr()  # user 1 now has user 0's history
+    bags = HistoryBags({"test": hist})
+    users = torch.tensor([0, 1])
+    for user_id, same in ((False, True), (True, False)):
+        torch.manual_seed(0)
+        model, _ = uic(data, user_id=user_id, bags=bags)
+        model.eta_test[1] = model.eta_test[0]
+        with torch.no_grad():
+            z, _ = model.user_vectors(users, "test")
+        assert torch.allclose(z[0], z[1]) is same
