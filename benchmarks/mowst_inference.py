@@ -1,7 +1,8 @@
 """Mowst's routed mini-batch inference time against the GNN alone, per dataset (issue: ratio ≤ 1.2).
 
 For every Mowst run of a sweep folder (default ``runs/sweeps/mowst``) and every seed whose trained weights the
-run kept (``models/seed<N>.pt``), this rebuilds the model and its split, then times on the test nodes, in one
+run kept (``models/seed<N>.pt``; a run restored from the sweep's records keeps none, so its first seed is trained
+again under ``runs/bench/mowst-inference/``), this rebuilds the model and its split, then times on the test nodes, in one
 process and alternately ``--repeats`` times: routed inference (the MLP and the gate on every node, the GNN with
 full neighbourhoods only on the nodes the threshold gate sends to it) and the same GNN alone on all test nodes,
 both in mini-batches of 1024. Ratio = median routed time ÷ median GNN time. When the folder holds no Mowst
@@ -29,6 +30,7 @@ from graphlab.mowst import gnn_minibatch, mowst_setup, routed_logits, weights_pa
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results"
+BENCH = REPO / "runs" / "bench" / "mowst-inference"
 
 
 def mowst_runs(sweep: Path) -> list[Path]:
@@ -63,9 +65,22 @@ def median_times(setup, nodes: torch.Tensor, repeats: int, batch_size: int = 102
     return statistics.median(routed), statistics.median(alone)
 
 
+def with_weights(run: Path, data_root: str | None) -> Path:
+    """``run`` if it kept the weights of a seed, else a one-seed rerun of its config (same seed 0 split)."""
+    cfg = load_experiment_config(str(run / "config.yaml"), [])
+    if any(weights_path(run, cfg.trainer.seed + i).is_file() for i in range(cfg.trainer.seeds)):
+        return run
+    out = BENCH / run.name
+    overrides = ["trainer.seeds=1", *([f"dataset.root={data_root}"] if data_root else [])]
+    print(f"training {run.name} (1 seed: the sweep record kept no weights)", flush=True)
+    graphlab.run(str(run / "config.yaml"), overrides, out=out, resume=True)
+    return out
+
+
 def collect(runs: list[Path], repeats: int, data_root: str | None) -> list[dict]:
     rows = []
     for run in runs:
+        run = with_weights(run, data_root)
         overrides = [f"dataset.root={data_root}"] if data_root else []
         cfg = load_experiment_config(str(run / "config.yaml"), overrides)
         seeds = [cfg.trainer.seed + i for i in range(cfg.trainer.seeds)]
@@ -112,7 +127,7 @@ def main() -> None:
     sweep = Path(args.sweep)
     runs = mowst_runs(sweep)
     if not runs:
-        sweep = REPO / "runs" / "bench" / "mowst-inference"
+        sweep = BENCH
         train_one_seed_each(sweep, args.data_root)
         runs = mowst_runs(sweep)
     rows = collect(runs, args.repeats, args.data_root)

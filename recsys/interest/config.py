@@ -52,14 +52,17 @@ class UICModelConfig:
 
 @dataclass
 class RetrievalConfig:
-    """Cluster-restricted retrieval measured after training: a user's ``top_c`` clusters vs full search."""
+    """Cluster-restricted retrieval measured after training: a user's ``top_c`` clusters (plus a popular head of the
+    ``head`` items with the largest learned bias b_i, scanned for every user) vs full search."""
 
     enabled: bool = True
     top_c: int = 4
+    head: int = 0
     repeats: int = 3
 
     def __post_init__(self) -> None:
         check_positive("retrieval", self, ("top_c", "repeats"))
+        check_positive("retrieval", self, ("head",), strict=False)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -88,6 +89,10 @@ class UIC(Recommender):
     def penalty(self, batch: Batch) -> torch.Tensor | float:
         users = [self.user(batch.users)] if self.user is not None else []
         return embedding_penalty(self.reg, *users, self.item(batch.pos), self.item(batch.neg[:, 0]))
+
+    def head_items(self, n: int) -> np.ndarray:
+        """The ``n`` items with the largest learned bias b_i (a popular head that retrieval scans for everyone)."""
+        return torch.topk(self.bias.detach(), min(n, len(self.bias))).indices.cpu().numpy() if n else np.zeros(0, int)
 
     def scores(self, users: torch.Tensor, stage: str) -> torch.Tensor:
         z, _ = self.user_vectors(users, stage)

@@ -2,6 +2,9 @@
 served from the indexes of its top-c clusters (by the user–interest attention a_u) instead of the whole
 catalogue — O(N · c · |I| / K) inner products instead of O(N · |I|).
 
+Optionally a popular head — the ``head`` items given, e.g. those with the largest learned item bias b_i, which
+enter most users' top-k whatever their interests — is one more list that every user also scans.
+
 Both searches return each user's top-k items after dropping the stage's masked items (a packed-bitset
 seen-items filter): the exact search fetches k + |masked_u| candidates, the restricted one k + |masked_u ∩ routed
 clusters|, users grouped in chunks of similar fetch size. Their Recall@k is computed as the evaluator does and the
@@ -171,29 +174,45 @@ class RetrievalReport:
         return (self.recall_full - self.recall_cluster) / max(self.recall_full, 1e-12)
 
 
+def with_head(item_cluster: np.ndarray, head: np.ndarray | None) -> np.ndarray:
+    """Search lists of the items: their interest cluster, or list K (after the K clusters) for the ``head`` items."""
+    lists = item_cluster.astype(np.int64).copy()
+    if head is not None and len(head):
+        lists[head] = int(item_cluster.max()) + 1
+    return lists
+
+
+def route(attention: np.ndarray, c: int, head_list: int | None) -> np.ndarray:
+    """The lists a user scans: its top-``c`` clusters by a_u (argpartition), plus the head list when there is one."""
+    n, k = attention.shape
+    routes = np.argpartition(-attention, c - 1, axis=1)[:, :c] if c < k else np.tile(np.arange(k), (n, 1))
+    return routes if head_list is None else np.concatenate([routes, np.full((n, 1), head_list)], 1)
+
+
 def compare_retrieval(user_vecs: np.ndarray, attention: np.ndarray, items: np.ndarray, item_cluster: np.ndarray,
                       users: np.ndarray, targets: sp.csr_matrix, exclude: sp.csr_matrix, top_c: int, k: int = 20,
-                      repeats: int = 3) -> RetrievalReport:
+                      repeats: int = 3, head: np.ndarray | None = None) -> RetrievalReport:
     """Time exact and top-``top_c``-cluster retrieval for ``users`` (best of ``repeats``, faiss on one thread;
-    the cluster path includes routing, argpartition of a_u) and compare their Recall@k on ``targets``."""
+    the cluster path includes routing, argpartition of a_u; ``head`` item ids are scanned for every user) and
+    compare their Recall@k on ``targets``."""
     faiss = _faiss()
     threads = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(1)
     try:
         num_items = len(items)
         user_vecs = np.ascontiguousarray(user_vecs, np.float32)
-        full, clustered = FullSearch(items), ClusterSearch(items, item_cluster)
+        lists = with_head(item_cluster, head)
+        head_list = int(item_cluster.max()) + 1 if head is not None and len(head) else None
+        full, clustered = FullSearch(items), ClusterSearch(items, lists)
         seen = SeenFilter(exclude, users)  # built once, like the indexes: not timed
         per_cluster = clustered.masked_per_cluster(exclude, users)
-        c = min(top_c, len(clustered.sizes))
+        c = min(top_c, attention.shape[1])
 
         def run_full() -> np.ndarray:
             return full.search(user_vecs, seen, k)
 
         def run_cluster() -> np.ndarray:
-            routes = np.argpartition(-attention, c - 1, axis=1)[:, :c] if c < attention.shape[1] else \
-                np.tile(np.arange(attention.shape[1]), (len(users), 1))
-            return clustered.search(user_vecs, seen, per_cluster, k, routes)
+            return clustered.search(user_vecs, seen, per_cluster, k, route(attention, c, head_list))
 
         times = {}
         results = {}
@@ -205,9 +224,7 @@ def compare_retrieval(user_vecs: np.ndarray, attention: np.ndarray, items: np.nd
                 best = min(best, time.perf_counter() - t0)
             times[name] = 1e6 * best / max(len(users), 1)  # ms per 1,000 users
         masked = _keys(exclude, num_items)
-        sizes = clustered.sizes
-        routes = np.argsort(-attention, axis=1)[:, :c]
-        share = float(sizes[routes].sum(1).mean() / num_items)
+        share = float(clustered.sizes[route(attention, c, head_list)].sum(1).mean() / num_items)
         recall = {name: float(np.nanmean(recall_of(r, users, targets, masked, num_items)))
                   for name, r in results.items()}
         return RetrievalReport(times["full"], times["cluster"], recall["full"], recall["cluster"], share)

@@ -17,7 +17,7 @@ from recsys.engine import rec_data, run_recommender
 from recsys.interest.analysis import cluster_report, cluster_sizes, entropy_report
 from recsys.interest.clustering import build_clustering
 from recsys.interest.coengagement import coengagement_graph
-from recsys.interest.config import InterestConfig, UICConfig, UICModelConfig
+from recsys.interest.config import InterestConfig, RetrievalConfig, UICConfig, UICModelConfig
 from recsys.interest.interests import item_relevance, user_interests
 from recsys.interest.model import UIC
 from recsys.interest.retrieval import compare_retrieval
@@ -75,21 +75,20 @@ def run_uic(cfg: UICConfig, ctx: SeedContext) -> SeedResult:
             "cluster_sizes": cluster_sizes(layer.labels).tolist()}
     result = run_recommender(cfg, ctx, data, model, extra=extra, info=info)
     if cfg.retrieval.enabled:
-        result.extra.update(retrieval_figures(data, model, layer.labels, cfg.retrieval.top_c, cfg.retrieval.repeats,
-                                              ctx.device))
+        result.extra.update(retrieval_figures(data, model, layer.labels, cfg.retrieval, ctx.device))
     return result
 
 
-def retrieval_figures(data: RecData, model: UIC, labels: np.ndarray, top_c: int, repeats: int,
+def retrieval_figures(data: RecData, model: UIC, labels: np.ndarray, rc: RetrievalConfig,
                       device: torch.device) -> dict[str, float]:
-    """``retrieval_speedup`` and ``retrieval_recall_loss`` (Recall@20) of top-c clusters vs full search."""
+    """``retrieval_speedup`` and ``retrieval_recall_loss`` (Recall@20) of top-c clusters (+ head) vs full search."""
     st = data.stage("test")
     model.eval()
     with torch.no_grad():
         z, a = model.user_vectors(torch.from_numpy(st.users).to(device), "test")
         items = model.item_vectors()
     r = compare_retrieval(z.cpu().numpy(), a.cpu().numpy(), items.cpu().numpy(), labels, st.users, st.targets,
-                          st.exclude, top_c=top_c, k=20, repeats=repeats)
+                          st.exclude, top_c=rc.top_c, k=20, repeats=rc.repeats, head=model.head_items(rc.head))
     return {"retrieval_speedup": r.speedup, "retrieval_recall_loss": r.recall_loss,
             "retrieval_full_ms_per_1k_users": r.full_ms_per_1k_users,
             "retrieval_cluster_ms_per_1k_users": r.cluster_ms_per_1k_users,

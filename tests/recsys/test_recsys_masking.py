@@ -15,7 +15,7 @@ from recsys.data import bipartite_graph, build_rec_data, top_k_items
 from recsys.data.history import HistoryBags, padded_history
 from recsys.interest import UIC, ClusterSearch, FullSearch, build_interest_layer
 from recsys.interest.config import InterestConfig
-from recsys.interest.retrieval import SeenFilter
+from recsys.interest.retrieval import SeenFilter, compare_retrieval, route, with_head
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +104,23 @@ def test_uic_without_user_ids_is_a_function_of_the_history(data):
         with torch.no_grad():
             z, _ = model.user_vectors(users, "test")
         assert torch.allclose(z[0], z[1]) is same
+
+
+def test_head_list_is_scanned_for_every_user(data):
+    """A head holding the whole catalogue makes top-1-cluster search exact; route() appends the head list."""
+    model, layer = uic(data)
+    st = data.stage("test")
+    with torch.no_grad():
+        z, a = model.user_vectors(torch.from_numpy(st.users), "test")
+        items = model.item_vectors().numpy()
+    head = np.arange(len(items))
+    lists = with_head(layer.labels, head)
+    assert (lists == layer.labels.max() + 1).all()
+    routes = route(a.numpy(), 1, int(layer.labels.max()) + 1)
+    assert routes.shape == (len(st.users), 2) and (routes[:, 1] == layer.labels.max() + 1).all()
+    report = compare_retrieval(z.numpy(), a.numpy(), items, layer.labels, st.users, st.targets, st.exclude,
+                               top_c=1, k=10, repeats=1, head=head)
+    assert report.recall_cluster == pytest.approx(report.recall_full)
+    assert report.candidate_share >= 1.0
+    top = model.head_items(5)
+    assert set(top.tolist()) == set(torch.topk(model.bias.detach(), 5).indices.tolist())
