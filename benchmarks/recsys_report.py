@@ -1,11 +1,12 @@
 """The recsys results page: benchmarks/results/recsys.md (+ .png figures) from a finished sweep.
 
-Reads every run under ``runs/recsys`` (``graphlab sweep configs/sweeps/recsys.yaml --out runs/recsys``), writes the
+Reads every finished run of the sweep's committed records, ``benchmarks/results/sweeps/recsys`` (``graphlab sweep
+configs/sweeps/recsys.yaml`` saves each run there; ``--runs runs/recsys`` reads the live folders instead), writes the
 leaderboard with ``graphlab report`` and adds what the generic table has no room for: Recall@20 / NDCG@20 overall,
 light and heavy users (mean ± std over seeds), UIC's cluster and retrieval figures, the acceptance checks of
 issue 6, and two plots: Recall@20 by activity decile per method and UIC's cluster size distribution.
 
-    .venv/bin/python benchmarks/recsys_report.py [--runs runs/recsys] [--out benchmarks/results/recsys]
+    .venv/bin/python benchmarks/recsys_report.py [--runs benchmarks/results/sweeps/recsys] [--out benchmarks/results/recsys]
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+
+from graphlab.io import atomic_write_text
 
 REPO = Path(__file__).resolve().parents[1]
 DATASETS = ("ml100k", "lastfm", "beauty")
@@ -123,7 +126,7 @@ def plots(runs: dict, out: Path) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", default=str(REPO / "runs/recsys"))
+    parser.add_argument("--runs", default=str(REPO / "benchmarks/results/sweeps/recsys"))
     parser.add_argument("--out", default=str(REPO / "benchmarks/results/recsys"))
     args = parser.parse_args()
     from graphlab.report import write_report
@@ -165,10 +168,10 @@ def main() -> None:
     lines += ["", "## Acceptance (issue 6)", "", *acceptance(runs), ""]
     files = plots(runs, out)
     lines += [f"![Recall@20 by activity decile]({files[0]})", "", f"![UIC cluster sizes]({files[1]})", "",
-              "## Leaderboard (`graphlab report runs/recsys`)", "", table, "",
-              "Commands: `OMP_NUM_THREADS=1 graphlab sweep configs/sweeps/recsys.yaml --data-root ../shared/datasets "
-              "--out runs/recsys`, then `python benchmarks/recsys_report.py`."]
-    out.with_suffix(".md").write_text("\n".join(lines) + "\n")
+              "## Leaderboard (`graphlab report` over the runs)", "", table, "",
+              "Commands: `OMP_NUM_THREADS=1 graphlab sweep configs/sweeps/recsys.yaml --data-root ../shared/datasets`, "
+              "then `python benchmarks/recsys_report.py` (reads the sweep's records, benchmarks/results/sweeps/recsys)."]
+    atomic_write_text(out.with_suffix(".md"), "\n".join(lines) + "\n")
     print("\n".join(lines))
 
 
