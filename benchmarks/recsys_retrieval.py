@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -93,7 +94,7 @@ def main() -> None:
                          f"{r['speedup']:.2f}× | {r['recall_full']:.4f} | {r['recall_cluster']:.4f} | "
                          f"{100 * r['recall_loss']:.2f}% |")
     lines += ["", "Command: `OMP_NUM_THREADS=1 .venv/bin/python benchmarks/recsys_retrieval.py "
-              "--data-root ../shared/datasets`"]
+              f"{' '.join(sys.argv[1:])}`"]
     atomic_write_text(out.with_suffix(".md"), "\n".join(lines) + "\n")
     print(out.with_suffix(".md").read_text())
 
