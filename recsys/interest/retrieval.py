@@ -174,12 +174,15 @@ class RetrievalReport:
         return (self.recall_full - self.recall_cluster) / max(self.recall_full, 1e-12)
 
 
-def with_head(item_cluster: np.ndarray, head: np.ndarray | None) -> np.ndarray:
-    """Search lists of the items: their interest cluster, or list K (after the K clusters) for the ``head`` items."""
+def with_head(item_cluster: np.ndarray, head: np.ndarray | None) -> tuple[np.ndarray, int | None]:
+    """Search lists of the items — their interest cluster, or list K (after the K clusters) for the ``head`` items —
+    and the head list's id (None without a head)."""
     lists = item_cluster.astype(np.int64).copy()
-    if head is not None and len(head):
-        lists[head] = int(item_cluster.max()) + 1
-    return lists
+    if head is None or not len(head):
+        return lists, None
+    head_list = int(item_cluster.max()) + 1
+    lists[head] = head_list
+    return lists, head_list
 
 
 def route(attention: np.ndarray, c: int, head_list: int | None) -> np.ndarray:
@@ -201,8 +204,7 @@ def compare_retrieval(user_vecs: np.ndarray, attention: np.ndarray, items: np.nd
     try:
         num_items = len(items)
         user_vecs = np.ascontiguousarray(user_vecs, np.float32)
-        lists = with_head(item_cluster, head)
-        head_list = int(item_cluster.max()) + 1 if head is not None and len(head) else None
+        lists, head_list = with_head(item_cluster, head)
         full, clustered = FullSearch(items), ClusterSearch(items, lists)
         seen = SeenFilter(exclude, users)  # built once, like the indexes: not timed
         per_cluster = clustered.masked_per_cluster(exclude, users)

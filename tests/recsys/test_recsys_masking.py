@@ -25,9 +25,16 @@ def data():
 
 def uic(data, user_id: bool = True, bags: HistoryBags | None = None):
     layer = build_interest_layer(data, InterestConfig(clusters=4, top_n=5))
-    bags = bags or HistoryBags({k: st.history for k, st in data.stages.items()})
+    bags = bags if bags is not None else HistoryBags({k: st.history for k, st in data.stages.items()})
     return UIC(bags, {k: torch.from_numpy(v) for k, v in layer.eta.items()}, torch.from_numpy(layer.relevance),
                torch.from_numpy(layer.labels), data.num_users, 8, 0.0, 0.01, 0.0, user_id=user_id), layer
+
+
+def stage_vectors(model, st):
+    """UIC's user vectors and attention for the stage's users, and its item vectors (numpy)."""
+    with torch.no_grad():
+        z, a = model.user_vectors(torch.from_numpy(st.users), "test")
+        return z.numpy(), a.numpy(), model.item_vectors().numpy()
 
 
 MODELS = {
@@ -57,20 +64,18 @@ def test_masked_items_are_never_recommended(data, name, stage):
 def test_retrieval_paths_never_return_masked_items_and_agree_with_all_clusters(data):
     model, layer = uic(data)
     st = data.stage("test")
-    with torch.no_grad():
-        z, a = model.user_vectors(torch.from_numpy(st.users), "test")
-        items = model.item_vectors().numpy()
+    z, _, items = stage_vectors(model, st)
     seen = SeenFilter(st.exclude, st.users)
-    full = FullSearch(items).search(z.numpy(), seen, 10)
+    full = FullSearch(items).search(z, seen, 10)
     clustered = ClusterSearch(items, layer.labels)
     per_cluster = clustered.masked_per_cluster(st.exclude, st.users)
     everything = np.tile(np.arange(len(clustered.sizes)), (len(st.users), 1))
-    restricted = clustered.search(z.numpy(), seen, per_cluster, 10, everything[:, :1])
-    all_clusters = clustered.search(z.numpy(), seen, per_cluster, 10, everything)
+    restricted = clustered.search(z, seen, per_cluster, 10, everything[:, :1])
+    all_clusters = clustered.search(z, seen, per_cluster, 10, everything)
     for row, u in enumerate(st.users):
         masked = set(st.exclude[u].indices.tolist())
         assert not (set(full[row]) | set(restricted[row])) & masked
-    exact = z.numpy() @ items.T
+    exact = z @ items.T
     # searching every cluster is exact search (same scores; ties may order differently)
     np.testing.assert_allclose(np.take_along_axis(exact, np.maximum(all_clusters, 0), 1)[all_clusters >= 0],
                                np.take_along_axis(exact, np.maximum(full, 0), 1)[full >= 0], rtol=1e-5)
@@ -110,15 +115,14 @@ def test_head_list_is_scanned_for_every_user(data):
     """A head holding the whole catalogue makes top-1-cluster search exact; route() appends the head list."""
     model, layer = uic(data)
     st = data.stage("test")
-    with torch.no_grad():
-        z, a = model.user_vectors(torch.from_numpy(st.users), "test")
-        items = model.item_vectors().numpy()
+    z, a, items = stage_vectors(model, st)
     head = np.arange(len(items))
-    lists = with_head(layer.labels, head)
-    assert (lists == layer.labels.max() + 1).all()
-    routes = route(a.numpy(), 1, int(layer.labels.max()) + 1)
-    assert routes.shape == (len(st.users), 2) and (routes[:, 1] == layer.labels.max() + 1).all()
-    report = compare_retrieval(z.numpy(), a.numpy(), items, layer.labels, st.users, st.targets, st.exclude,
+    lists, head_list = with_head(layer.labels, head)
+    assert head_list == layer.labels.max() + 1 and (lists == head_list).all()
+    assert with_head(layer.labels, None)[1] is None
+    routes = route(a, 1, head_list)
+    assert routes.shape == (len(st.users), 2) and (routes[:, 1] == head_list).all()
+    report = compare_retrieval(z, a, items, layer.labels, st.users, st.targets, st.exclude,
                                top_c=1, k=10, repeats=1, head=head)
     assert report.recall_cluster == pytest.approx(report.recall_full)
     assert report.candidate_share >= 1.0
