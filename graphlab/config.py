@@ -29,7 +29,14 @@ class DatasetConfig:
     split: str = "default"  # split family; seed i uses member i mod (number of splits)
     self_loops: bool = True
     normalize_features: bool = False  # row-normalise features (Kipf & Welling's preprocessing)
+    # node features are kept as a sparse matrix when at most this share of entries is non-zero (0: always dense);
+    # bag-of-words and one-hot inputs then cost O(nnz) in the first layer. Same math either way.
+    sparse_below: float = 0.1
     params: dict[str, Any] = field(default_factory=dict)  # generator parameters (synthetic datasets)
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.sparse_below <= 1.0:
+            raise ValueError(f"dataset.sparse_below must lie in [0, 1] (got {self.sparse_below!r})")
 
 
 @dataclass

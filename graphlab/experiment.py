@@ -119,11 +119,13 @@ def default_out_dir(cfg: ExperimentConfig) -> Path:
 
 
 def _comparable(d: dict[str, Any]) -> dict[str, Any]:
-    """A config without the keys that may change on resume (number of seeds, device, data root)."""
+    """A config without the keys that may change on resume (number of seeds, device, data root, sparse storage of
+    the features: execution choices that leave the math unchanged)."""
     d = {k: dict(v) if isinstance(v, dict) else v for k, v in d.items()}
     d.get("trainer", {}).pop("seeds", None)
     d.get("trainer", {}).pop("device", None)
     d.get("dataset", {}).pop("root", None)
+    d.get("dataset", {}).pop("sparse_below", None)
     return d
 
 

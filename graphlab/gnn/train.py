@@ -16,7 +16,7 @@ from graphlab.errors import ConfigError
 from graphlab.eval import Evaluator
 from graphlab.experiment import SeedContext, SeedResult
 from graphlab.gnn.config import GNNConfig
-from graphlab.nn import GCN, build_model, count_parameters
+from graphlab.nn import GCN, build_model, count_parameters, sparsify_features, take_rows
 from graphlab.registry import register_method
 from graphlab.training import check_finite_outputs, fit
 
@@ -37,12 +37,12 @@ def node_dataset(cfg: ExperimentConfig) -> NodeDataset:
 def prepare_inputs(cfg: ExperimentConfig, data: NodeDataset, device: torch.device,
                    model: str) -> tuple[dgl.DGLGraph, torch.Tensor]:
     """The message-passing graph (self-loops added when configured) and the (row-normalised) features that
-    ``model`` (named in the error when the dataset has none) reads."""
+    ``model`` (named in the error when the dataset has none) reads, sparse when ``dataset.sparse_below`` says so."""
     x = data.require_features(model)
     if cfg.dataset.normalize_features:
         x = x / x.sum(1, keepdim=True).clamp(min=1e-12)
     graph = dgl.add_self_loop(data.graph) if cfg.dataset.self_loops else data.graph
-    return graph.to(device), x.to(device)
+    return graph.to(device), sparsify_features(x, cfg.dataset.sparse_below).to(device)
 
 
 def node_split(cfg: ExperimentConfig, data: NodeDataset, index: int) -> Split:
@@ -87,7 +87,7 @@ def run_gnn(cfg: GNNConfig, ctx: SeedContext) -> SeedResult:
             total, count = 0.0, 0
             for input_nodes, output_nodes, blocks in loader:
                 optimizer.zero_grad()
-                loss = F.cross_entropy(model(blocks, x[input_nodes]), y[output_nodes])
+                loss = F.cross_entropy(model(blocks, take_rows(x, input_nodes)), y[output_nodes])
                 loss.backward()
                 optimizer.step()
                 total, count = total + loss.item() * len(output_nodes), count + len(output_nodes)

@@ -17,7 +17,7 @@ import math
 import torch
 from torch import Tensor, nn
 
-from graphlab.nn import MLP
+from graphlab.nn import MLP, densify
 
 
 @torch.no_grad()
@@ -68,7 +68,7 @@ class LearnedConfidence(Confidence):
     def forward(self, logits: Tensor, x: Tensor) -> Tensor:
         h = dispersion(logits)  # (N, 2)
         if self.uses_features:
-            h = torch.cat([h, x], dim=1)
+            h = torch.cat([h, densify(x)], dim=1)
         return torch.sigmoid(self.gate(None, h)).squeeze(1)
 
 

@@ -11,7 +11,7 @@ from torch import Tensor
 
 from graphlab.mowst.inference import THRESHOLD
 from graphlab.mowst.model import Mowst
-from graphlab.nn import GCN, NodeModel
+from graphlab.nn import GCN, NodeModel, take_rows
 
 
 @torch.no_grad()
@@ -23,7 +23,7 @@ def gnn_minibatch(gnn: NodeModel, graph: dgl.DGLGraph, x: Tensor, nodes: Tensor,
     logits = []
     for batch in nodes.split(batch_size):
         input_nodes, _, blocks = sampler.sample(graph, batch)
-        logits.append(gnn(blocks, x[input_nodes]))
+        logits.append(gnn(blocks, take_rows(x, input_nodes)))
     return torch.cat(logits)
 
 
@@ -31,7 +31,7 @@ def gnn_minibatch(gnn: NodeModel, graph: dgl.DGLGraph, x: Tensor, nodes: Tensor,
 def routed_logits(model: Mowst, graph: dgl.DGLGraph, x: Tensor, nodes: Tensor, batch_size: int = 1024) -> Tensor:
     """Threshold-gate predictions for ``nodes``: the MLP's logits where C ≥ 0.5, else the GNN's, the GNN run only
     on the nodes sent to it. ``(len(nodes), classes)``; the model must be in eval mode."""
-    weak, gate = model.weak_outputs(x[nodes])
+    weak, gate = model.weak_outputs(take_rows(x, nodes))
     to_gnn = gate < THRESHOLD
     logits = weak.clone()
     if bool(to_gnn.any()):

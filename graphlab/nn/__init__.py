@@ -12,6 +12,7 @@ from .gin import GIN
 from .mlp import MLP
 from .residual import MLPResidual
 from .sage import GraphSAGE
+from .sparse_features import densify, feature_dropout, sparsify_features, take_rows
 
 __all__ = [
     "MLP",
@@ -25,6 +26,10 @@ __all__ = [
     "count_parameters",
     "MODELS",
     "MODEL_NAMES",
+    "densify",
+    "feature_dropout",
+    "sparsify_features",
+    "take_rows",
 ]
 
 #: Registry of model names → classes, used by :func:`build_model`.

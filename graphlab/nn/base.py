@@ -15,6 +15,8 @@ import dgl
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from .sparse_features import feature_dropout, leading_rows
+
 #: Input of one layer: a tensor (full graph) or a ``(h_src, h_dst)`` pair (block).
 LayerInput = Tensor | tuple[Tensor, Tensor]
 #: What ``forward`` accepts as its first argument.
@@ -80,7 +82,8 @@ class NodeModel(nn.Module):
     Layer ``i`` maps ``in_feats → hidden`` (first), ``hidden → hidden`` (middle) or
     ``hidden → out_feats`` (last); ``layers=1`` is a single layer ``in_feats → out_feats``.
     Every layer runs ``dropout → layer``; every hidden layer is then followed by
-    ``norm → activation``. Dropout is applied to the input features too.
+    ``norm → activation``. Dropout is applied to the input features too. ``x`` may be a sparse COO tensor
+    (see :mod:`graphlab.nn.sparse_features`): the first layer then multiplies only its non-zeros.
 
     Subclasses store their own options as plain attributes *before* calling
     ``super().__init__``, which validates the common arguments and builds the layers by calling
@@ -134,7 +137,6 @@ class NodeModel(nn.Module):
             self.build_layer(dims[i], dims[i + 1], i == layers - 1) for i in range(layers)
         )
         self.norms = nn.ModuleList(make_norm(norm, hidden) for _ in range(layers - 1))
-        self.dropout = nn.Dropout(dropout)
 
     # ----------------------------------------------------------------- what subclasses define
     def build_layer(self, in_dim: int, out_dim: int, is_last: bool) -> nn.Module:
@@ -213,9 +215,9 @@ class NodeModel(nn.Module):
             is_block = graph is not None and graph.is_block
             n_dst = graph.num_dst_nodes() if is_block else h.shape[0]
             if i == last:
-                hidden = h[:n_dst]
-            h = self.dropout(h)
-            feat: LayerInput = (h, h[:n_dst]) if is_block else h  # block dst nodes prefix src
+                hidden = leading_rows(h, n_dst)
+            h = feature_dropout(h, self.dropout_rate, self.training)
+            feat: LayerInput = (h, leading_rows(h, n_dst)) if is_block else h  # block dst nodes prefix src
             h = self.apply_layer(layer, graph, feat, i == last)  # (n_dst, out_dim)
             if i != last:
                 h = self.activate(self.norms[i](h))

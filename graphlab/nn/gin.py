@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import dgl
 import dgl.nn as dglnn
-from torch import nn
+from torch import Tensor, nn
 
-from .base import NodeModel
+from .base import LayerInput, NodeModel
+from .sparse_features import densify
 
 
 class GIN(NodeModel):
@@ -45,6 +47,13 @@ class GIN(NodeModel):
             nn.Linear(in_dim, self.hidden), nn.ReLU(), nn.Linear(self.hidden, out_dim)
         )
         return dglnn.GINConv(mlp, aggregator_type="sum", init_eps=0.0, learn_eps=self.learn_eps)
+
+    def apply_layer(
+        self, layer: nn.Module, graph: dgl.DGLGraph, feat: LayerInput, is_last: bool
+    ) -> Tensor:
+        # sum aggregation runs on the raw features: a sparse input is densified first
+        feat = tuple(densify(f) for f in feat) if isinstance(feat, tuple) else densify(feat)
+        return layer(graph, feat)
 
     def reset_parameters(self) -> None:
         """Re-initialize every layer (GINConv has no reset of its own: ε goes back to 0)."""
