@@ -71,8 +71,9 @@ class TemporalNeighborFinder:
 
     ``recent`` is deterministic and gives identical samples on CPU and CUDA; ``uniform`` draws from the
     device's RNG (reproducible per device with a seeded ``torch.Generator`` on that device).
-    Memory besides the T-CSR: the (M,) int64 composite key, the (U,) distinct times and, with more than
-    one hop, an (M,) int64 table of each entry's candidate end for the next hop.
+    Memory besides the T-CSR: the (M,) int32 composite key (int64 when N · (U + 1) ≥ 2³¹), the (U,) distinct times, a copy of the three
+    (M,) edge arrays with one padding entry appended and, with more than one hop, an (M + 1,) int64 table of each
+    entry's candidate end for the next hop.
     """
 
     def __init__(self, tcsr: TCSR, policy: str | SamplingPolicy = "uniform", fanouts: Sequence[int] = (10,),
@@ -86,10 +87,20 @@ class TemporalNeighborFinder:
         self.distinct_times, rank = torch.unique(tcsr.time, sorted=True, return_inverse=True)
         node = torch.repeat_interleave(torch.arange(tcsr.num_nodes, device=tcsr.device), tcsr.degree())
         self._stride = self.distinct_times.numel() + 1
-        self._key = node * self._stride + rank  # sorted: the T-CSR is ordered by (node, time)
+        # sorted: the T-CSR is ordered by (node, time); int32 when it fits (searchsorted reads half the bytes)
+        small = tcsr.num_nodes * self._stride < 2**31
+        self._key_dtype = torch.int32 if small else torch.int64
+        self._key = (node * self._stride + rank).to(self._key_dtype)
+        # the edge arrays with one padding entry appended at position M: masked slots gather it directly
+        self._pad = tcsr.eid.numel()
+        self._neighbor, self._eid, self._time = (torch.cat([values, values.new_full((1,), fill)]) for values, fill in
+                                                 ((tcsr.neighbor, PAD_NODE), (tcsr.eid, PAD_EID), (tcsr.time, PAD_TIME)))
         # entry p = (node u, neighbor w, event at time t): end of w's candidates before t, for hops ≥ 2
-        self._child_end = (torch.searchsorted(self._key, tcsr.neighbor * self._stride + rank, side="left")
-                           if len(fanouts) > 1 else None)
+        self._child_end: torch.Tensor | None = None
+        if len(fanouts) > 1:
+            child_end = torch.searchsorted(self._key, (tcsr.neighbor * self._stride + rank).to(self._key_dtype),
+                                           side="left")
+            self._child_end = torch.cat([child_end, child_end.new_zeros(1)])
 
     @property
     def device(self) -> torch.device:
@@ -99,22 +110,22 @@ class TemporalNeighborFinder:
         """(start, count), each (R,) int64: root i's valid candidates are T-CSR entries
         [start_i, start_i + count_i), its incident events with time < times_i."""
         r = torch.searchsorted(self.distinct_times, times.to(self.distinct_times.dtype), side="left")
-        end = torch.searchsorted(self._key, roots * self._stride + r, side="left")
+        end = torch.searchsorted(self._key, (roots * self._stride + r).to(self._key_dtype), side="left")
         start = self.tcsr.indptr.index_select(0, roots)
         return start, end - start
 
     def _take(self, roots: torch.Tensor, times: torch.Tensor, start: torch.Tensor, count: torch.Tensor, k: int,
               generator: torch.Generator | None) -> tuple[Hop, torch.Tensor]:
-        """The policy's k picks among [start, start + count) → (Hop, (R, k) T-CSR positions; any on padding)."""
+        """The policy's k picks among [start, start + count) → (Hop, (R, k) T-CSR positions, M on padding)."""
         offsets, mask = self.policy.select(count, k, generator)
-        idx = (start.unsqueeze(1) + offsets).clamp_(0, self.tcsr.eid.numel() - 1)  # masked slots: any entry
-        flat, pad = idx.view(-1), ~mask
+        idx = torch.where(mask, start.unsqueeze(1) + offsets, self._pad)  # masked slots: the padding entry
+        flat = idx.view(-1)
 
-        def take(values: torch.Tensor, fill: float) -> torch.Tensor:  # index_select: faster than values[idx]
-            return values.index_select(0, flat).view(idx.shape).masked_fill_(pad, fill)
+        def take(values: torch.Tensor) -> torch.Tensor:  # index_select: faster than values[idx]
+            return values.index_select(0, flat).view(idx.shape)
 
-        hop = Hop(roots=roots, root_times=times, nodes=take(self.tcsr.neighbor, PAD_NODE),
-                  eids=take(self.tcsr.eid, PAD_EID), times=take(self.tcsr.time, PAD_TIME), mask=mask)
+        hop = Hop(roots=roots, root_times=times, nodes=take(self._neighbor), eids=take(self._eid),
+                  times=take(self._time), mask=mask)
         return hop, idx
 
     def sample_hop(self, roots: torch.Tensor, times: torch.Tensor, k: int,

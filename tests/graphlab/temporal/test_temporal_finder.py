@@ -125,3 +125,20 @@ def test_cuda_matches_cpu():
         roots, times, generator=torch.Generator("cuda").manual_seed(0))
     assert uni[0].nodes.is_cuda
     check_valid([h.__class__(*(getattr(h, f).cpu() for f in FIELDS)) for h in uni], src, dst, t, roots, times)
+
+
+def test_wide_composite_keys_use_int64_and_match_the_reference():
+    # 60,000 nodes × 60,001 time ranks overflow int32 keys: the finder must switch to int64 and stay exact
+    gen = torch.Generator().manual_seed(3)
+    n = e = 60_000
+    src, dst = torch.randint(0, n, (e,), generator=gen), torch.randint(0, n, (e,), generator=gen)
+    t = torch.arange(e, dtype=torch.float64)
+    src[:300], dst[:300] = 7, torch.arange(300)  # a node with a long history
+    finder = TemporalNeighborFinder(TCSR.build(src, dst, t, num_nodes=n), "recent", [5, 3])
+    assert finder._key.dtype == torch.int64
+    roots = torch.cat([torch.full((20,), 7), torch.randint(0, n, (200,), generator=gen)])
+    times = torch.randint(0, e + 1, (220,), generator=gen).double()
+    ref = ReferenceNeighborFinder(src, dst, t, num_nodes=n, policy="recent", fanouts=[5, 3]).sample(roots, times)
+    for a, b in zip(finder.sample(roots, times), ref, strict=True):
+        for f in FIELDS:
+            assert getattr(a, f).equal(getattr(b, f)), f
