@@ -33,9 +33,13 @@ def routed_logits(model: Mowst, graph: dgl.DGLGraph, x: Tensor, nodes: Tensor, b
     on the nodes sent to it. ``(len(nodes), classes)``; the model must be in eval mode."""
     weak, gate = model.weak_outputs(take_rows(x, nodes))
     to_gnn = gate < THRESHOLD
+    routed = int(to_gnn.sum())
+    if routed == 0:
+        return weak
+    if routed == len(nodes):  # every node goes to the GNN: no scatter
+        return gnn_minibatch(model.strong, graph, x, nodes, batch_size)
     logits = weak.clone()
-    if bool(to_gnn.any()):
-        logits[to_gnn] = gnn_minibatch(model.strong, graph, x, nodes[to_gnn], batch_size)
+    logits[to_gnn] = gnn_minibatch(model.strong, graph, x, nodes[to_gnn], batch_size)
     return logits
 
 

@@ -152,3 +152,25 @@ def test_routed_inference_runs_the_gnn_only_where_the_gate_sends_nodes(strong, m
     torch.testing.assert_close(logits, expected, atol=1e-5, rtol=0)
     cost = routed.inference_cost(model, graph, x, nodes)
     assert set(cost) == {"inference_time_s", "gnn_inference_time_s", "inference_time_ratio"}
+
+
+
+@pytest.mark.parametrize("c", [0.0, 1.0])
+def test_routed_inference_when_the_gate_sends_every_node_one_way(c, monkeypatch):
+    import graphlab.mowst.routed as routed
+    from graphlab.nn import build_model
+
+    torch.manual_seed(0)
+    graph = dgl.add_self_loop(dgl.rand_graph(50, 200))
+    x = torch.randn(50, 6)
+    model = Mowst(MLP(6, 8, 3), build_model("gcn", 6, 8, 3), Constant(c)).eval()
+    with torch.no_grad():
+        full = model(graph, x)
+    sent: list[torch.Tensor] = []
+    real = routed.gnn_minibatch
+    monkeypatch.setattr(routed, "gnn_minibatch", lambda gnn, g, f, ids, b: sent.append(ids) or real(gnn, g, f, ids, b))
+    nodes = torch.arange(5, 45)
+    logits = routed.routed_logits(model, graph, x, nodes, batch_size=16)
+    expected = full.weak[nodes] if c == 1.0 else full.strong[nodes]
+    torch.testing.assert_close(logits, expected, atol=1e-5, rtol=0)
+    assert len(sent) == (0 if c == 1.0 else 1)
