@@ -4,7 +4,7 @@ score, checked against max(MLP, the GNN of its backbone):
 
 - graphs with ≥ 2,000 nodes: Mowst ≥ max − 0.5 points;
 - cornell / texas / wisconsin: Mowst ≥ max − std(max);
-- Mowst strictly above both MLP and GCN on at least half of the graphs.
+- Mowst strictly above both MLP and the GNN of its backbone on at least half of the graphs.
 
     python benchmarks/mowst_table.py [SWEEP_DIR]    # default runs/sweeps/mowst
 
