@@ -1,13 +1,11 @@
 """Temporal neighbor finder over a T-CSR, vectorised in torch over all roots of a batch (no loop over roots).
 
-For roots (v_i, t_i) one ``torch.searchsorted`` finds, in every root's segment at once, the number of
-incident events strictly before t_i: each T-CSR entry gets the composite key node · (U + 1) + rank(time),
-with rank the index of its time among the U distinct event times; the key is sorted because the T-CSR is
-sorted by (node, time), and the first entry with key ≥ v_i · (U + 1) + #{distinct times < t_i} ends the
-valid candidates of root i. A policy (``recent``, ``uniform``) then picks k of them. Multi-hop: hop h's
-roots are hop h − 1's sampled neighbors at their event times; their candidate counts need no search, as
-each T-CSR entry (u, w, t) stores once where w's events before t end. Never returns an event at or after
-its root's time.
+For roots (v_i, t_i) one ``torch.searchsorted`` over composite (node, time) keys of the T-CSR entries finds, in
+every root's segment at once, where its incident events strictly before t_i end (the keys are sorted because the
+T-CSR is sorted by (node, time); see :mod:`graphlab.temporal.search_keys`). A policy (``recent``, ``uniform``)
+then picks k of them. Multi-hop: hop h's roots are hop h − 1's sampled neighbors at their event times; their
+candidate counts need no search, as each T-CSR entry (u, w, t) stores once where w's events before t end. Never
+returns an event at or after its root's time.
 """
 
 from __future__ import annotations
@@ -18,6 +16,7 @@ from dataclasses import dataclass
 import torch
 
 from graphlab.temporal.policies import RecentPolicy, SamplingPolicy, UniformPolicy
+from graphlab.temporal.search_keys import SearchKeys
 from graphlab.temporal.tcsr import TCSR
 
 #: Padding of masked slots: node 0, event id -1, time 0.
@@ -71,9 +70,9 @@ class TemporalNeighborFinder:
 
     ``recent`` is deterministic and gives identical samples on CPU and CUDA; ``uniform`` draws from the
     device's RNG (reproducible per device with a seeded ``torch.Generator`` on that device).
-    Memory besides the T-CSR: the (M,) int32 composite key (int64 when N · (U + 1) ≥ 2³¹), the (U,) distinct times, a copy of the three
-    (M,) edge arrays with one padding entry appended and, with more than one hop, an (M + 1,) int64 table of each
-    entry's candidate end for the next hop.
+    Memory besides the T-CSR: the (M,) search keys (float64, or int32/int64 plus the (U,) distinct times: see
+    :mod:`graphlab.temporal.search_keys`), a copy of the three (M,) edge arrays with one padding entry appended
+    and, with more than one hop, an (M + 1,) int64 table of each entry's candidate end for the next hop.
     """
 
     def __init__(self, tcsr: TCSR, policy: str | SamplingPolicy = "uniform", fanouts: Sequence[int] = (10,),
@@ -84,13 +83,8 @@ class TemporalNeighborFinder:
         if tcsr.eid.numel() == 0:
             raise ValueError("TemporalNeighborFinder: the T-CSR has no events to sample from")
         self.tcsr, self.fanouts, self.policy = tcsr, fanouts, make_policy(policy, replace)
-        self.distinct_times, rank = torch.unique(tcsr.time, sorted=True, return_inverse=True)
         node = torch.repeat_interleave(torch.arange(tcsr.num_nodes, device=tcsr.device), tcsr.degree())
-        self._stride = self.distinct_times.numel() + 1
-        # sorted: the T-CSR is ordered by (node, time); int32 when it fits (searchsorted reads half the bytes)
-        small = tcsr.num_nodes * self._stride < 2**31
-        self._key_dtype = torch.int32 if small else torch.int64
-        self._key = (node * self._stride + rank).to(self._key_dtype)
+        self._keys = SearchKeys(node, tcsr.time, tcsr.num_nodes)
         # the edge arrays with one padding entry appended at position M: masked slots gather it directly
         self._pad = tcsr.eid.numel()
         self._neighbor, self._eid, self._time = (torch.cat([values, values.new_full((1,), fill)]) for values, fill in
@@ -98,8 +92,7 @@ class TemporalNeighborFinder:
         # entry p = (node u, neighbor w, event at time t): end of w's candidates before t, for hops ≥ 2
         self._child_end: torch.Tensor | None = None
         if len(fanouts) > 1:
-            child_end = torch.searchsorted(self._key, (tcsr.neighbor * self._stride + rank).to(self._key_dtype),
-                                           side="left")
+            child_end = self._keys.end_before(tcsr.neighbor, tcsr.time)
             self._child_end = torch.cat([child_end, child_end.new_zeros(1)])
 
     @property
@@ -109,16 +102,13 @@ class TemporalNeighborFinder:
     def count_before(self, roots: torch.Tensor, times: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(start, count), each (R,) int64: root i's valid candidates are T-CSR entries
         [start_i, start_i + count_i), its incident events with time < times_i."""
-        r = torch.searchsorted(self.distinct_times, times.to(self.distinct_times.dtype), side="left")
-        end = torch.searchsorted(self._key, (roots * self._stride + r).to(self._key_dtype), side="left")
         start = self.tcsr.indptr.index_select(0, roots)
-        return start, end - start
+        return start, self._keys.end_before(roots, times) - start
 
     def _take(self, roots: torch.Tensor, times: torch.Tensor, start: torch.Tensor, count: torch.Tensor, k: int,
               generator: torch.Generator | None) -> tuple[Hop, torch.Tensor]:
         """The policy's k picks among [start, start + count) → (Hop, (R, k) T-CSR positions, M on padding)."""
-        offsets, mask = self.policy.select(count, k, generator)
-        idx = torch.where(mask, start.unsqueeze(1) + offsets, self._pad)  # masked slots: the padding entry
+        idx, mask = self.policy.positions(start, count, k, self._pad, generator)  # masked slots: the padding entry
         flat = idx.view(-1)
 
         def take(values: torch.Tensor) -> torch.Tensor:  # index_select: faster than values[idx]

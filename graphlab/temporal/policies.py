@@ -8,6 +8,7 @@ value (the finder clamps them into range and pads the slot).
 
 from __future__ import annotations
 
+import functools
 from abc import ABC, abstractmethod
 
 import torch
@@ -22,6 +23,12 @@ class SamplingPolicy(ABC):
         """``count`` (R,) int64 → (offsets (R, k) int64, in [0, count) where mask, mask (R, k) bool), on
         count's device."""
 
+    def positions(self, start: torch.Tensor, count: torch.Tensor, k: int, pad: int,
+                  generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """(R, k) T-CSR positions ``start + offset`` of the picks (``pad`` on masked slots) and the mask."""
+        offsets, mask = self.select(count, k, generator)
+        return torch.where(mask, start.unsqueeze(1) + offsets, pad), mask
+
 
 class RecentPolicy(SamplingPolicy):
     """The min(k, count) most recent candidates, oldest first, left-aligned; deterministic (TGL/GraphMixer
@@ -32,6 +39,24 @@ class RecentPolicy(SamplingPolicy):
         c = count.clamp(max=k)
         j = torch.arange(k, device=count.device)
         return (count - c).unsqueeze(1) + j, j < c.unsqueeze(1)
+
+    def positions(self, start: torch.Tensor, count: torch.Tensor, k: int, pad: int,
+                  generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """As ``select``, from two (k + 1, k) tables indexed by c = min(k, count): slot j of a row holds
+        start + count − c + j while j < c, else ``pad`` (fewer (R, k) passes than comparing and selecting)."""
+        c = count.clamp(max=k)
+        steps, real = _recent_tables(k, count.device)
+        pos = (start + count - c).unsqueeze(1) + steps.index_select(0, c)
+        return pos.clamp_(max=pad), real.index_select(0, c)
+
+
+@functools.lru_cache(maxsize=16)
+def _recent_tables(k: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """Row c of the (k + 1, k) tables: offsets j (a huge value from j = c on: clamped to the padding position) and
+    the mask j < c."""
+    j = torch.arange(k, device=device)
+    real = j < torch.arange(k + 1, device=device).unsqueeze(1)
+    return torch.where(real, j, 2**62), real
 
 
 def uniform31(rows: int, k: int, generator: torch.Generator | None, device: torch.device) -> torch.Tensor:

@@ -127,18 +127,34 @@ def test_cuda_matches_cpu():
     check_valid([h.__class__(*(getattr(h, f).cpu() for f in FIELDS)) for h in uni], src, dst, t, roots, times)
 
 
-def test_wide_composite_keys_use_int64_and_match_the_reference():
-    # 60,000 nodes × 60,001 time ranks overflow int32 keys: the finder must switch to int64 and stay exact
-    gen = torch.Generator().manual_seed(3)
-    n = e = 60_000
-    src, dst = torch.randint(0, n, (e,), generator=gen), torch.randint(0, n, (e,), generator=gen)
-    t = torch.arange(e, dtype=torch.float64)
-    src[:300], dst[:300] = 7, torch.arange(300)  # a node with a long history
-    finder = TemporalNeighborFinder(TCSR.build(src, dst, t, num_nodes=n), "recent", [5, 3])
-    assert finder._key.dtype == torch.int64
-    roots = torch.cat([torch.full((20,), 7), torch.randint(0, n, (200,), generator=gen)])
-    times = torch.randint(0, e + 1, (220,), generator=gen).double()
-    ref = ReferenceNeighborFinder(src, dst, t, num_nodes=n, policy="recent", fanouts=[5, 3]).sample(roots, times)
+def assert_same_as_reference(src, dst, t, n, roots, times, fanouts) -> TemporalNeighborFinder:
+    finder = TemporalNeighborFinder(TCSR.build(src, dst, t, num_nodes=n), "recent", fanouts)
+    ref = ReferenceNeighborFinder(src, dst, t, num_nodes=n, policy="recent", fanouts=fanouts).sample(roots, times)
     for a, b in zip(finder.sample(roots, times), ref, strict=True):
         for f in FIELDS:
             assert getattr(a, f).equal(getattr(b, f)), f
+    return finder
+
+
+@pytest.mark.parametrize(("shift", "mode"), [(0.0, "time"), (0.25, "rank")])
+def test_fractional_query_and_event_times(shift, mode):
+    # integral event times use float64 time keys (queries rounded up: t < 3.5 ⟺ t < 4); fractional ones, ranks
+    src, dst, t = random_stream(5, 12, 300, 40)
+    gen = torch.Generator().manual_seed(6)
+    roots, times = torch.randint(0, 12, (200,), generator=gen), torch.rand(200, generator=gen).double() * 44 - 2
+    times[:50] = times[:50].round()  # ties with event times too
+    finder = assert_same_as_reference(src, dst, t + shift, 12, roots, times, [4, 3])
+    assert finder._keys.mode == mode
+
+
+def test_wide_composite_keys_use_int64_and_match_the_reference():
+    # fractional times: rank keys; 60,000 nodes × 60,001 ranks overflow int32, so the keys must be int64
+    gen = torch.Generator().manual_seed(3)
+    n = e = 60_000
+    src, dst = torch.randint(0, n, (e,), generator=gen), torch.randint(0, n, (e,), generator=gen)
+    t = torch.arange(e, dtype=torch.float64) + 0.5
+    src[:300], dst[:300] = 7, torch.arange(300)  # a node with a long history
+    roots = torch.cat([torch.full((20,), 7), torch.randint(0, n, (200,), generator=gen)])
+    times = torch.randint(0, e + 1, (220,), generator=gen).double()
+    finder = assert_same_as_reference(src, dst, t, n, roots, times, [5, 3])
+    assert finder._keys.mode == "rank" and finder._keys.keys.dtype == torch.int64
