@@ -8,7 +8,7 @@ full neighbourhoods only on the nodes the threshold gate sends to it) and the sa
 both in mini-batches of 1024. Ratio = median routed time ÷ median GNN time. When the folder holds no Mowst
 run, each ``configs/graphlab/mowst/*.yaml`` is trained for one seed first.
 
-    python benchmarks/mowst_inference.py [SWEEP_DIR] [--data-root DIR] [--repeats 15]
+    python benchmarks/mowst_inference.py [SWEEP_DIR] [--data-root DIR] [--repeats 15] [--max-seeds 3] [--only GLOB]
 
 Writes ``benchmarks/results/mowst_inference.{json,md}``.
 """
@@ -16,6 +16,7 @@ Writes ``benchmarks/results/mowst_inference.{json,md}``.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import statistics
 import time
@@ -27,6 +28,7 @@ import graphlab
 from graphlab.cli import load_experiment_config
 from graphlab.io import atomic_write_json, atomic_write_text
 from graphlab.mowst import gnn_minibatch, mowst_setup, routed_logits, weights_path
+from graphlab.nn import take_rows
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results"
@@ -77,9 +79,11 @@ def with_weights(run: Path, data_root: str | None) -> Path:
     return out
 
 
-def collect(runs: list[Path], repeats: int, data_root: str | None) -> list[dict]:
+def collect(runs: list[Path], repeats: int, data_root: str | None, max_seeds: int, only: list[str]) -> list[dict]:
     rows = []
     for run in runs:
+        if only and not any(fnmatch.fnmatch(run.name, pattern) for pattern in only):
+            continue
         run = with_weights(run, data_root)
         overrides = [f"dataset.root={data_root}"] if data_root else []
         cfg = load_experiment_config(str(run / "config.yaml"), overrides)
@@ -87,14 +91,14 @@ def collect(runs: list[Path], repeats: int, data_root: str | None) -> list[dict]
         per_seed = []
         for index, seed in enumerate(seeds):
             path = weights_path(run, seed)
-            if not path.is_file():
+            if not path.is_file() or len(per_seed) == max_seeds:
                 continue
             setup = mowst_setup(cfg, torch.device("cpu"), index)
             setup.model.load_state_dict(torch.load(path, map_location="cpu"))
             setup.model.eval()
             test = setup.ids["test"]
             with torch.no_grad():
-                _, gate = setup.model.weak_outputs(setup.x[test])
+                _, gate = setup.model.weak_outputs(take_rows(setup.x, test))
                 t_routed, t_gnn = median_times(setup, test, repeats)
             per_seed.append({"gnn_fraction": float((gate < 0.5).float().mean()), "routed_s": t_routed,
                              "gnn_s": t_gnn, "ratio": t_routed / t_gnn})
@@ -123,6 +127,9 @@ def main() -> None:
     parser.add_argument("sweep", nargs="?", default=str(REPO / "runs" / "sweeps" / "mowst"))
     parser.add_argument("--data-root", default=None)
     parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--max-seeds", type=int, default=3, help="time at most this many trained seeds per run")
+    parser.add_argument("--only", action="append", default=[], metavar="GLOB",
+                        help="time only the runs whose folder name matches (repeatable); the others keep their rows")
     args = parser.parse_args()
     sweep = Path(args.sweep)
     runs = mowst_runs(sweep)
@@ -130,7 +137,12 @@ def main() -> None:
         sweep = BENCH
         train_one_seed_each(sweep, args.data_root)
         runs = mowst_runs(sweep)
-    rows = collect(runs, args.repeats, args.data_root)
+    rows = collect(runs, args.repeats, args.data_root, args.max_seeds, args.only)
+    if args.only and (RESULTS / "mowst_inference.json").is_file():  # keep the rows of the runs not re-timed
+        fresh = {(r["dataset"], r["model"]) for r in rows}
+        old = json.loads((RESULTS / "mowst_inference.json").read_text())["rows"]
+        rows = sorted(rows + [r for r in old if (r["dataset"], r["model"]) not in fresh],
+                      key=lambda r: (r["dataset"], r["model"]))
     RESULTS.mkdir(parents=True, exist_ok=True)
     atomic_write_json(RESULTS / "mowst_inference.json", {"source": str(sweep), "repeats": args.repeats,
                                                          "threads": torch.get_num_threads(), "rows": rows})
