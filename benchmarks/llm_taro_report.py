@@ -12,6 +12,8 @@ import json
 import sys
 from pathlib import Path
 
+from graphlab.io import atomic_write_text
+
 RESULTS = Path(__file__).resolve().parent / "results"
 ORDER = ["arith-traces", "gsm8k", "medqa", "mmlu-medical"]
 
@@ -47,8 +49,8 @@ def main(runs: Path) -> None:
                       "GenARM α curves (validation):", *curves, "", "TARo router:", *extras,
                       *(f"- reward model held-out preference accuracy: {100 * a[0]:.1f}%" for a in rm), ""])
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "llm_taro.md").write_text(text)
-    (RESULTS / "llm_taro.json").write_text(json.dumps(rows, indent=1) + "\n")
+    atomic_write_text(RESULTS / "llm_taro.md", text)
+    atomic_write_text(RESULTS / "llm_taro.json", json.dumps(rows, indent=1) + "\n")
     print(text)
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The runs behind benchmarks/results/llm_taro.md, in priority order for a 2-core CPU budget (eval sizes below;
 # each run is skipped when its summary.json exists, so the script resumes).
+# Datasets other than arith come from $GRAPHLAB_DATA (e.g. GRAPHLAB_DATA=../shared/datasets bash benchmarks/llm_taro_runs.sh).
 # Then: python benchmarks/llm_taro_report.py runs/llm
 set -u
 OUT=${OUT:-runs/llm}
