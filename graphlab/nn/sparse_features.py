@@ -20,8 +20,9 @@ def density(x: Tensor) -> float:
 
 
 def sparsify_features(x: Tensor, max_density: float) -> Tensor:
-    """``x`` as a coalesced sparse COO tensor if at most ``max_density`` of its entries are non-zero, else ``x``."""
-    if x.is_sparse or x.dim() != 2 or density(x) > max_density:
+    """``x`` as a coalesced sparse COO tensor if at most ``max_density`` of its entries are non-zero, else ``x``
+    (``max_density`` 0: always ``x``)."""
+    if x.is_sparse or x.dim() != 2 or max_density <= 0 or density(x) > max_density:
         return x
     return x.to_sparse().coalesce()
 

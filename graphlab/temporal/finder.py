@@ -70,7 +70,7 @@ class TemporalNeighborFinder:
 
     ``recent`` is deterministic and gives identical samples on CPU and CUDA; ``uniform`` draws from the
     device's RNG (reproducible per device with a seeded ``torch.Generator`` on that device).
-    Memory besides the T-CSR: the (M,) search keys (float64, or int32/int64 plus the (U,) distinct times: see
+    Memory besides the T-CSR: the (M,) search keys (int64 time keys, or int32/int64 rank keys plus the (U,) distinct times: see
     :mod:`graphlab.temporal.search_keys`), a copy of the three (M,) edge arrays with one padding entry appended
     and, with more than one hop, an (M + 1,) int64 table of each entry's candidate end for the next hop.
     """

@@ -3,7 +3,7 @@
 A root's valid candidates are the first ``count`` entries of its T-CSR segment (the events strictly before
 the root's time, oldest first). A policy maps the (R,) counts of a batch of roots to (R, k) offsets into
 those candidates and an (R, k) mask, vectorised over all roots. Offsets under a False mask are any
-value (the finder clamps them into range and pads the slot).
+value: ``positions`` turns them into the finder's padding position.
 """
 
 from __future__ import annotations

@@ -154,7 +154,6 @@ def test_routed_inference_runs_the_gnn_only_where_the_gate_sends_nodes(strong, m
     assert set(cost) == {"inference_time_s", "gnn_inference_time_s", "inference_time_ratio"}
 
 
-
 @pytest.mark.parametrize("c", [0.0, 1.0])
 def test_routed_inference_when_the_gate_sends_every_node_one_way(c, monkeypatch):
     import graphlab.mowst.routed as routed
