@@ -12,34 +12,46 @@ from torch import Tensor
 from graphlab.mowst.inference import THRESHOLD
 from graphlab.mowst.model import Mowst
 from graphlab.nn import GCN, NodeModel, take_rows
+from graphlab.nn.sparse_features import concat_rows, row_block
 
 
 @torch.no_grad()
-def gnn_minibatch(gnn: NodeModel, graph: dgl.DGLGraph, x: Tensor, nodes: Tensor, batch_size: int) -> Tensor:
+def gnn_minibatch(gnn: NodeModel, graph: dgl.DGLGraph, x: Tensor, nodes: Tensor, batch_size: int,
+                  node_rows: Tensor | None = None) -> Tensor:
     """The GNN's logits for ``nodes`` from their full ``layers``-hop neighbourhoods (exact: equal to the full-graph
-    forward pass), ``batch_size`` nodes at a time: ``(len(nodes), classes)``."""
+    forward pass), ``batch_size`` nodes at a time: ``(len(nodes), classes)``. ``node_rows``, x's rows of ``nodes``
+    when the caller already holds them: a batch then gathers only its neighbours' rows (a block's input nodes
+    begin with the batch itself)."""
     GCN.add_out_degrees(graph)  # blocks of a GCN need the full graph's degrees (see graphlab.nn.GCN)
     sampler = dgl.dataloading.MultiLayerFullNeighborSampler(gnn.num_layers)
     logits = []
-    for batch in nodes.split(batch_size):
+    for start in range(0, len(nodes), batch_size):
+        batch = nodes[start : start + batch_size]
         input_nodes, _, blocks = sampler.sample(graph, batch)
-        logits.append(gnn(blocks, take_rows(x, input_nodes)))
+        if node_rows is None:
+            rows = take_rows(x, input_nodes)
+        else:
+            rows = concat_rows(row_block(node_rows, start, start + len(batch)), take_rows(x, input_nodes[len(batch):]))
+        logits.append(gnn(blocks, rows))
     return torch.cat(logits)
 
 
 @torch.no_grad()
 def routed_logits(model: Mowst, graph: dgl.DGLGraph, x: Tensor, nodes: Tensor, batch_size: int = 1024) -> Tensor:
     """Threshold-gate predictions for ``nodes``: the MLP's logits where C ≥ 0.5, else the GNN's, the GNN run only
-    on the nodes sent to it. ``(len(nodes), classes)``; the model must be in eval mode."""
-    weak, gate = model.weak_outputs(take_rows(x, nodes))
+    on the nodes sent to it (reusing the feature rows the MLP read). ``(len(nodes), classes)``; the model must be
+    in eval mode."""
+    rows = take_rows(x, nodes)
+    weak, gate = model.weak_outputs(rows)
     to_gnn = gate < THRESHOLD
     routed = int(to_gnn.sum())
     if routed == 0:
         return weak
     if routed == len(nodes):  # every node goes to the GNN: no scatter
-        return gnn_minibatch(model.strong, graph, x, nodes, batch_size)
+        return gnn_minibatch(model.strong, graph, x, nodes, batch_size, node_rows=rows)
+    sent = to_gnn.nonzero().squeeze(1)
     logits = weak.clone()
-    logits[to_gnn] = gnn_minibatch(model.strong, graph, x, nodes[to_gnn], batch_size)
+    logits[sent] = gnn_minibatch(model.strong, graph, x, nodes[sent], batch_size, node_rows=take_rows(rows, sent))
     return logits
 
 

@@ -15,7 +15,7 @@ import dgl
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .sparse_features import feature_dropout, leading_rows
+from .sparse_features import accept_sparse_input, densify, feature_dropout, leading_rows
 
 #: Input of one layer: a tensor (full graph) or a ``(h_src, h_dst)`` pair (block).
 LayerInput = Tensor | tuple[Tensor, Tensor]
@@ -45,6 +45,12 @@ def check_choice(owner: str, name: str, value: object, choices: Sequence[object]
     if value not in choices:
         raise ValueError(f"{owner}: {name} must be one of {list(choices)}, got {value!r}")
     return value
+
+
+def dense_input(feat: LayerInput) -> LayerInput:
+    """``feat`` (a tensor or a block's ``(h_src, h_dst)`` pair) with sparse features made dense, for layers that
+    aggregate the raw features."""
+    return tuple(densify(f) for f in feat) if isinstance(feat, tuple) else densify(feat)
 
 
 # --------------------------------------------------------------------------- small factories
@@ -137,6 +143,7 @@ class NodeModel(nn.Module):
             self.build_layer(dims[i], dims[i + 1], i == layers - 1) for i in range(layers)
         )
         self.norms = nn.ModuleList(make_norm(norm, hidden) for _ in range(layers - 1))
+        accept_sparse_input(self.convs[0])  # its Linear projections take the sparse features as they are
 
     # ----------------------------------------------------------------- what subclasses define
     def build_layer(self, in_dim: int, out_dim: int, is_last: bool) -> nn.Module:

@@ -4,11 +4,13 @@ ICLR 2017) on :class:`dgl.nn.GraphConv`."""
 from __future__ import annotations
 
 import dgl
+import dgl.function as fn
 import dgl.nn as dglnn
 import torch
 from torch import Tensor, nn
 
 from .base import LayerInput, NodeModel
+from .sparse_features import is_sparse, scale_rows, sparse_matmul
 
 
 class GCN(NodeModel):
@@ -45,20 +47,36 @@ class GCN(NodeModel):
     def apply_layer(
         self, layer: nn.Module, graph: dgl.DGLGraph, feat: LayerInput, is_last: bool
     ) -> Tensor:
+        h_src = feat[0] if isinstance(feat, tuple) else feat
+        if is_sparse(h_src):
+            return self._sparse_conv(layer, graph, h_src)
         if graph.is_block:
-            h_src, h_dst = feat
-            feat = (h_src * self._source_rescale(graph).to(h_src), h_dst)
+            feat = (h_src * self._source_rescale(graph).to(h_src), feat[1])
         return layer(graph, feat)
 
-    def _source_rescale(self, block: dgl.DGLGraph) -> Tensor:
-        """(num_src, 1) factors turning GraphConv's block out-degree norm into the full graph's:
-        sqrt(deg_block / deg_full), both clamped at 1 as GraphConv does."""
+    def _sparse_conv(self, layer: nn.Module, graph: dgl.DGLGraph, h_src: Tensor) -> Tensor:
+        """``layer`` (a GraphConv, norm="both") on a sparse input, projected before aggregation:
+        D_in^-1/2 Aᵀ D_out^-1/2 (X W) + b, with the full graph's out-degrees D_out on blocks."""
+        out_degrees = self._full_out_degrees(graph) if graph.is_block else graph.out_degrees()
+        h = scale_rows(sparse_matmul(h_src, layer.weight), out_degrees.float().clamp(min=1).pow(-0.5))
+        with graph.local_scope():
+            graph.srcdata["h"] = h
+            graph.update_all(fn.copy_u("h", "m"), fn.sum("m", "h"))
+            rst = scale_rows(graph.dstdata["h"], graph.in_degrees().float().clamp(min=1).pow(-0.5).to(h))
+        return rst if layer.bias is None else rst + layer.bias
+
+    def _full_out_degrees(self, block: dgl.DGLGraph) -> Tensor:
         if self.degree_key not in block.srcdata:
             raise ValueError(
                 f"GCN: block has no srcdata[{self.degree_key!r}] (the full graph's out-degrees), "
                 "needed for full-graph normalization on blocks; call GCN.add_out_degrees(g) on the "
                 "graph before sampling"
             )
-        full = block.srcdata[self.degree_key].float().clamp(min=1)
+        return block.srcdata[self.degree_key]
+
+    def _source_rescale(self, block: dgl.DGLGraph) -> Tensor:
+        """(num_src, 1) factors turning GraphConv's block out-degree norm into the full graph's:
+        sqrt(deg_block / deg_full), both clamped at 1 as GraphConv does."""
+        full = self._full_out_degrees(block).float().clamp(min=1)
         local = block.out_degrees().to(full).clamp(min=1)
         return torch.sqrt(local / full).unsqueeze(-1)

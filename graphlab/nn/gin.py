@@ -7,8 +7,7 @@ import dgl
 import dgl.nn as dglnn
 from torch import Tensor, nn
 
-from .base import LayerInput, NodeModel
-from .sparse_features import densify
+from .base import LayerInput, NodeModel, dense_input
 
 
 class GIN(NodeModel):
@@ -52,7 +51,7 @@ class GIN(NodeModel):
         self, layer: nn.Module, graph: dgl.DGLGraph, feat: LayerInput, is_last: bool
     ) -> Tensor:
         # sum aggregation runs on the raw features: a sparse input is densified first
-        feat = tuple(densify(f) for f in feat) if isinstance(feat, tuple) else densify(feat)
+        feat = dense_input(feat)
         return layer(graph, feat)
 
     def reset_parameters(self) -> None:

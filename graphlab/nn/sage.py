@@ -3,10 +3,12 @@ NeurIPS 2017) on :class:`dgl.nn.SAGEConv`."""
 
 from __future__ import annotations
 
+import dgl
 import dgl.nn as dglnn
-from torch import nn
+from torch import Tensor, nn
 
-from .base import NodeModel, check_choice
+from .base import LayerInput, NodeModel, check_choice, dense_input
+from .sparse_features import is_sparse
 
 AGGREGATORS = ("mean", "gcn", "pool", "lstm")
 
@@ -44,3 +46,16 @@ class GraphSAGE(NodeModel):
 
     def build_layer(self, in_dim: int, out_dim: int, is_last: bool) -> nn.Module:
         return dglnn.SAGEConv(in_dim, out_dim, aggregator_type=self.aggregator)
+
+    def apply_layer(
+        self, layer: nn.Module, graph: dgl.DGLGraph, feat: LayerInput, is_last: bool
+    ) -> Tensor:
+        # SAGEConv projects a sparse input before aggregating only for pool, or for mean/gcn when it narrows the
+        # features; otherwise it aggregates the raw features, which needs them dense
+        first = feat[0] if isinstance(feat, tuple) else feat
+        projects_first = self.aggregator == "pool" or (
+            self.aggregator != "lstm" and layer._in_src_feats > layer._out_feats
+        )
+        if is_sparse(first) and not projects_first:
+            feat = dense_input(feat)
+        return layer(graph, feat)

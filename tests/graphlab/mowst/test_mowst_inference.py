@@ -18,7 +18,7 @@ from graphlab.mowst import (
     build_mowst,
     routing_report,
 )
-from graphlab.nn import GCN, MLP
+from graphlab.nn import GCN, MLP, densify, sparsify_features
 
 N, CLASSES = 400, 4
 
@@ -120,17 +120,21 @@ class FeatureGate(Confidence):
     """Test-only: C = σ(3·x₀), so that both experts get nodes."""
 
     def forward(self, logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-        return torch.sigmoid(3 * x[:, 0])
+        return torch.sigmoid(3 * densify(x)[:, 0])
 
 
+@pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("strong", ["gcn", "sage", "gat", "gin"])
-def test_routed_inference_runs_the_gnn_only_where_the_gate_sends_nodes(strong, monkeypatch):
+def test_routed_inference_runs_the_gnn_only_where_the_gate_sends_nodes(strong, sparse, monkeypatch):
     import graphlab.mowst.routed as routed
     from graphlab.nn import build_model
 
     torch.manual_seed(0)
     graph = dgl.add_self_loop(dgl.rand_graph(80, 320))
-    x = torch.randn(80, 6)
+    x = torch.randn(80, 6) * (torch.rand(80, 6) < 0.5)
+    x[:, 0] = torch.randn(80)
+    if sparse:  # the MLP's feature rows are reused by the GNN's batches: same logits as dense
+        x = sparsify_features(x, 1.0)
     model = Mowst(MLP(6, 8, 3, norm="batch"), build_model(strong, 6, 8, 3, norm="batch", heads=2),
                   FeatureGate()).eval()
     with torch.no_grad():
@@ -139,9 +143,9 @@ def test_routed_inference_runs_the_gnn_only_where_the_gate_sends_nodes(strong, m
     sent: list[torch.Tensor] = []
     real = routed.gnn_minibatch
 
-    def spy(gnn, g, feats, ids, batch_size):
+    def spy(gnn, g, feats, ids, batch_size, **kwargs):
         sent.append(ids)
-        return real(gnn, g, feats, ids, batch_size)
+        return real(gnn, g, feats, ids, batch_size, **kwargs)
 
     monkeypatch.setattr(routed, "gnn_minibatch", spy)
     logits = routed.routed_logits(model, graph, x, nodes, batch_size=16)
@@ -167,7 +171,7 @@ def test_routed_inference_when_the_gate_sends_every_node_one_way(c, monkeypatch)
         full = model(graph, x)
     sent: list[torch.Tensor] = []
     real = routed.gnn_minibatch
-    monkeypatch.setattr(routed, "gnn_minibatch", lambda gnn, g, f, ids, b: sent.append(ids) or real(gnn, g, f, ids, b))
+    monkeypatch.setattr(routed, "gnn_minibatch", lambda gnn, g, f, ids, b, **kw: sent.append(ids) or real(gnn, g, f, ids, b, **kw))
     nodes = torch.arange(5, 45)
     logits = routed.routed_logits(model, graph, x, nodes, batch_size=16)
     expected = full.weak[nodes] if c == 1.0 else full.strong[nodes]
