@@ -11,8 +11,7 @@ from torch import Tensor
 
 from graphlab.mowst.inference import THRESHOLD
 from graphlab.mowst.model import Mowst
-from graphlab.nn import GCN, NodeModel, take_rows
-from graphlab.nn.sparse_features import concat_rows, row_block
+from graphlab.nn import GCN, NodeModel, concat_rows, row_block, take_rows
 
 
 @torch.no_grad()

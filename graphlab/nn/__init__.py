@@ -12,7 +12,17 @@ from .gin import GIN
 from .mlp import MLP
 from .residual import MLPResidual
 from .sage import GraphSAGE
-from .sparse_features import densify, feature_dropout, sparsify_features, take_rows
+from .sparse_features import (
+    SparseLinear,
+    concat_rows,
+    densify,
+    feature_dropout,
+    is_sparse,
+    row_block,
+    sparse_matmul,
+    sparsify_features,
+    take_rows,
+)
 
 __all__ = [
     "MLP",
@@ -26,8 +36,13 @@ __all__ = [
     "count_parameters",
     "MODELS",
     "MODEL_NAMES",
+    "SparseLinear",
+    "concat_rows",
     "densify",
     "feature_dropout",
+    "is_sparse",
+    "row_block",
+    "sparse_matmul",
     "sparsify_features",
     "take_rows",
 ]
