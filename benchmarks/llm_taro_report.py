@@ -32,22 +32,64 @@ def row(name: str, s: dict) -> dict:
             "router_heldout_nll": e.get("router_heldout_nll")}
 
 
+def largest_n(rows: list[dict], task: str) -> dict[str, dict]:
+    """The rows of ``task`` at its largest N, by method."""
+    n = max((r["n"] for r in rows if r["task"] == task), default=0)
+    return {r["method"]: r for r in rows if r["task"] == task and r["n"] == n}
+
+
+def acceptance(rows: list[dict]) -> list[str]:
+    """The issue's accuracy criteria, checked on the rows (a missing run is reported as such)."""
+    def pct(r: dict) -> str:
+        return f"{100 * r['acc']:.1f}"
+
+    def verdict(ok: bool) -> str:
+        return "**pass**" if ok else "**fail**"
+
+    lines = []
+    arith = largest_n(rows, "arith-traces")
+    genarm = max((r for m, r in arith.items() if m.startswith("genarm")), key=lambda r: r["valid"], default=None)
+    if {"base", "taro"} <= arith.keys() and genarm:
+        base, taro = arith["base"], arith["taro"]
+        lines.append(f"- arith-traces (N={base['n']}): TARo {pct(taro)} > GenARM (α on validation) {pct(genarm)} > "
+                     f"base {pct(base)}: {verdict(taro['acc'] > genarm['acc'] > base['acc'])}; TARo − base "
+                     f"{100 * (taro['acc'] - base['acc']):+.1f} ≥ +5: {verdict(taro['acc'] - base['acc'] >= 0.05)}")
+        transfer = next((r for m, r in arith.items() if m.startswith("taro (router from")), None)
+        if transfer:
+            lines.append(f"- transfer: {transfer['method']} {pct(transfer)} > base {pct(base)}: "
+                         f"{verdict(transfer['acc'] > base['acc'])}")
+    gsm = largest_n(rows, "gsm8k")
+    if {"base", "taro"} <= gsm.keys():
+        lines.append(f"- gsm8k (N={gsm['base']['n']}): TARo {pct(gsm['taro'])} ≥ base {pct(gsm['base'])}: "
+                     f"{verdict(gsm['taro']['acc'] >= gsm['base']['acc'])}")
+    for task in ("medqa", "mmlu-medical"):
+        runs = largest_n(rows, task)
+        if {"base", "taro"} <= runs.keys():
+            base, taro = runs["base"], runs["taro"]
+            half_width = (base["ci95"][1] - base["ci95"][0]) / 2
+            lines.append(f"- {task} (N={base['n']}, out of domain): TARo {pct(taro)} vs base {pct(base)} "
+                         f"(CI half-width {100 * half_width:.1f}): {verdict(taro['acc'] >= base['acc'] - half_width)}")
+    return lines or ["- no runs"]
+
+
 def main(runs: Path) -> None:
     rows = [row(p.parent.name, json.loads(p.read_text())) for p in sorted(runs.glob("*/summary.json"))]
-    rows.sort(key=lambda r: (ORDER.index(r["task"]) if r["task"] in ORDER else 99, r["model"] or "", r["method"]))
+    rows.sort(key=lambda r: (ORDER.index(r["task"]) if r["task"] in ORDER else 99, r["model"] or "", -r["n"],
+                             r["method"]))
     lines = ["| task | base model | method | N | acc | 95% CI | valid acc | tokens/s |",
              "| --- | --- | --- | ---: | ---: | --- | ---: | ---: |"]
     for r in rows:
         lo, hi = r["ci95"] or (float("nan"), float("nan"))
         lines.append(f"| {r['task']} | {r['model']} | {r['method']} | {r['n']} | {100 * r['acc']:.1f} | "
                      f"[{100 * lo:.1f}, {100 * hi:.1f}] | {100 * r['valid']:.1f} | {r['tokens_per_s']:.1f} |")
-    curves = [f"- {r['task']} ({r['model']}): α → valid acc " +
+    curves = [f"- {r['task']} ({r['model']}, N={r['n']}): α → valid acc " +
               ", ".join(f"{a}: {100 * v:.1f}" for a, v in r["alpha_curve"].items()) for r in rows if r["alpha_curve"]]
-    extras = [f"- {r['task']} {r['method']}: mean α_t {r['alpha_mean']:.2f}" for r in rows if r["alpha_mean"]]
+    extras = [f"- {r['task']} {r['method']} (N={r['n']}): mean α_t {r['alpha_mean']:.2f}" for r in rows if r["alpha_mean"]]
     rm = sorted({(r["reward_pref_acc"],) for r in rows if r["reward_pref_acc"] is not None})
     text = "\n".join(["# TARo and token-level decoding baselines (llm_bridge)", "", *lines, "",
                       "GenARM α curves (validation):", *curves, "", "TARo router:", *extras,
-                      *(f"- reward model held-out preference accuracy: {100 * a[0]:.1f}%" for a in rm), ""])
+                      *(f"- reward model held-out preference accuracy: {100 * a[0]:.1f}%" for a in rm), "",
+                      "## Acceptance (issue 7; each task at its largest N)", "", *acceptance(rows), ""])
     RESULTS.mkdir(exist_ok=True)
     atomic_write_text(RESULTS / "llm_taro.md", text)
     atomic_write_text(RESULTS / "llm_taro.json", json.dumps(rows, indent=1) + "\n")

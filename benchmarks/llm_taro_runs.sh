@@ -30,7 +30,3 @@ run arith500-taro          $C/taro/arith.yaml eval.limit=500
 run arith500-genarm        $C/decode/arith.yaml eval.limit=500 combiner=genarm
 run arith500-taro-transfer $C/taro/arith-transfer.yaml eval.limit=500
 run arith500-args          $C/decode/arith.yaml eval.limit=500 combiner=args
-# gsm8k test, the first 300 problems (the size; the config's defaults: 1-shot, 160 new tokens)
-run gsm8k300-base          $C/decode/gsm8k.yaml
-run gsm8k300-taro          $C/taro/gsm8k.yaml
-run gsm8k300-genarm        $C/decode/gsm8k.yaml combiner=genarm
