@@ -73,12 +73,15 @@ def take_rows(x: Tensor, rows: Tensor) -> Tensor:
     x = _csr(x)
     crow = x.crow_indices()
     rows = rows.to(crow)
-    start = crow[rows]
-    counts = crow[rows + 1] - start
-    out_crow = torch.cat([counts.new_zeros(1), counts.cumsum(0)])
-    out_row = torch.repeat_interleave(torch.arange(len(rows), device=crow.device), counts)
-    source = torch.arange(len(out_row), device=crow.device) - out_crow[out_row] + start[out_row]
-    return _csr_tensor(out_crow, x.col_indices()[source], x.values()[source], (len(rows), x.shape[1]))
+    start = crow.index_select(0, rows)  # index_select: ~3x cheaper than advanced indexing on CPU
+    counts = crow.index_select(0, rows + 1) - start
+    ends = counts.cumsum(0)
+    nnz = int(ends[-1]) if len(rows) else 0
+    # output position j of row i reads x's entry start_i + (j − out_start_i)
+    source = torch.repeat_interleave(start - (ends - counts), counts, output_size=nnz)
+    source += torch.arange(nnz, device=crow.device)
+    return _csr_tensor(torch.cat([counts.new_zeros(1), ends]), x.col_indices().index_select(0, source),
+                       x.values().index_select(0, source), (len(rows), x.shape[1]))
 
 
 def row_block(x: Tensor, start: int, stop: int) -> Tensor:

@@ -47,6 +47,13 @@ def test_dispersion_reads_softmax_of_logits_and_carries_no_gradient():
     torch.testing.assert_close(d, torch.tensor([[0.0, 0.0], [1.0, 1.0]]), atol=1e-6, rtol=0)
 
 
+def test_dispersion_equals_the_separate_features_of_the_softmax():
+    logits = 4 * torch.randn(200, 6, generator=torch.Generator().manual_seed(1))
+    p = torch.softmax(logits, 1)
+    expected = torch.stack([variance_confidence(p), entropy_confidence(p)], dim=1)
+    torch.testing.assert_close(dispersion(logits), expected, atol=1e-5, rtol=0)
+
+
 def test_fixed_confidences_are_powers_of_the_features():
     logits = torch.randn(50, 4, generator=torch.Generator().manual_seed(0))
     p = torch.softmax(logits, 1)
