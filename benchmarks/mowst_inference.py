@@ -19,7 +19,6 @@ import argparse
 import fnmatch
 import json
 import statistics
-import time
 from pathlib import Path
 
 import torch
@@ -27,7 +26,7 @@ import torch
 import graphlab
 from graphlab.cli import load_experiment_config
 from graphlab.io import atomic_write_json, atomic_write_text
-from graphlab.mowst import gnn_minibatch, mowst_setup, routed_logits, weights_path
+from graphlab.mowst import inference_cost, mowst_setup, weights_path
 from graphlab.nn import take_rows
 
 REPO = Path(__file__).resolve().parents[1]
@@ -49,22 +48,6 @@ def train_one_seed_each(out: Path, data_root: str | None) -> None:
         overrides = ["trainer.seeds=1", *([f"dataset.root={data_root}"] if data_root else [])]
         print(f"training {config.stem} (1 seed)", flush=True)
         graphlab.run(str(config), overrides, out=out / config.stem, resume=True)
-
-
-def median_times(setup, nodes: torch.Tensor, repeats: int, batch_size: int = 1024) -> tuple[float, float]:
-    """Medians of alternating routed / GNN-alone inference times on ``nodes`` (one warm-up of each first)."""
-    model, graph, x = setup.model, setup.graph, setup.x
-    routed_logits(model, graph, x, nodes, batch_size)
-    gnn_minibatch(model.strong, graph, x, nodes, batch_size)
-    routed, alone = [], []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        routed_logits(model, graph, x, nodes, batch_size)
-        t1 = time.perf_counter()
-        gnn_minibatch(model.strong, graph, x, nodes, batch_size)
-        routed.append(t1 - t0)
-        alone.append(time.perf_counter() - t1)
-    return statistics.median(routed), statistics.median(alone)
 
 
 def with_weights(run: Path, data_root: str | None) -> Path:
@@ -99,9 +82,9 @@ def collect(runs: list[Path], repeats: int, data_root: str | None, max_seeds: in
             test = setup.ids["test"]
             with torch.no_grad():
                 _, gate = setup.model.weak_outputs(take_rows(setup.x, test))
-                t_routed, t_gnn = median_times(setup, test, repeats)
-            per_seed.append({"gnn_fraction": float((gate < 0.5).float().mean()), "routed_s": t_routed,
-                             "gnn_s": t_gnn, "ratio": t_routed / t_gnn})
+            cost = inference_cost(setup.model, setup.graph, setup.x, test, repeats=repeats)
+            per_seed.append({"gnn_fraction": float((gate < 0.5).float().mean()), "routed_s": cost["inference_time_s"],
+                             "gnn_s": cost["gnn_inference_time_s"], "ratio": cost["inference_time_ratio"]})
         if per_seed:
             ratios = [p["ratio"] for p in per_seed]
             rows.append({"dataset": cfg.dataset.name, "model": f"{cfg.model.variant}[{cfg.model.strong}]",

@@ -23,7 +23,7 @@ from graphlab.mowst.inference import (
     routing_report,
 )
 from graphlab.mowst.model import ExpertOutputs, Mowst, build_mowst
-from graphlab.mowst.routed import gnn_minibatch, inference_cost, routed_logits
+from graphlab.mowst.routed import RoutedInference, gnn_minibatch, inference_cost
 from graphlab.mowst.schedule import VARIANTS, Alternating, Joint, MowstPhases, Variant
 from graphlab.mowst.train import MowstSetup, mowst_setup, run_mowst, weights_path
 
@@ -31,7 +31,7 @@ __all__ = [
     "CONFIDENCES", "Confidence", "EntropyConfidence", "LearnedConfidence", "VarianceConfidence", "build_confidence",
     "dispersion", "entropy_confidence", "variance_confidence", "MowstConfig", "MowstModelConfig",
     "MowstTrainerConfig", "INFERENCES", "ExpectedRouting", "Inference", "LogitMixture", "ThresholdRouting",
-    "routing_report", "ExpertOutputs", "Mowst", "build_mowst", "gnn_minibatch", "inference_cost", "routed_logits",
+    "routing_report", "ExpertOutputs", "Mowst", "build_mowst", "gnn_minibatch", "inference_cost", "RoutedInference",
     "VARIANTS", "Alternating", "Joint", "MowstPhases",
     "Variant", "run_mowst", "MowstSetup", "mowst_setup", "weights_path", "local_homophily",
     "plot_routing_analysis", "routing_analysis",

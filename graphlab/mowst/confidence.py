@@ -13,11 +13,13 @@ as in the official implementation: the weak expert learns from the C-weighted lo
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from functools import partial
 
 import torch
 from torch import Tensor, nn
 
-from graphlab.nn import MLP, densify
+from graphlab.nn import MLP, FrozenMLP, densify
 
 
 @torch.no_grad()
@@ -66,6 +68,11 @@ class Confidence(nn.Module):
         """``logits: (N, classes)``, ``x: (N, in_feats)`` → ``C: (N,)``."""
         raise NotImplementedError(f"{type(self).__name__} must implement forward")
 
+    def frozen(self) -> Callable[[Tensor, Tensor], Tensor]:
+        """The strategy for inference, ``(logits, x) → C`` as ``forward`` in eval mode; a strategy without
+        parameters is its own inference form."""
+        return self
+
 
 class LearnedConfidence(Confidence):
     """C = σ(GateMLP([var_conf, ent_conf] ‖ x)) (``uses_features``) or σ(GateMLP([var_conf, ent_conf])).
@@ -83,10 +90,18 @@ class LearnedConfidence(Confidence):
                         norm=norm)
 
     def forward(self, logits: Tensor, x: Tensor) -> Tensor:
+        return self._confidence(partial(self.gate, None), logits, x)
+
+    def frozen(self) -> Callable[[Tensor, Tensor], Tensor]:
+        """C from a :class:`~graphlab.nn.FrozenMLP` copy of the gate (its BatchNorm folded): rebuild after
+        training changes the gate."""
+        return partial(self._confidence, FrozenMLP(self.gate))
+
+    def _confidence(self, gate: Callable[[Tensor], Tensor], logits: Tensor, x: Tensor) -> Tensor:
         h = dispersion(logits)  # (N, 2)
         if self.uses_features:
             h = torch.cat([h, densify(x)], dim=1)
-        return torch.sigmoid(self.gate(None, h)).squeeze(1)
+        return torch.sigmoid(gate(h)).squeeze(1)
 
 
 class PowerConfidence(Confidence):

@@ -3,6 +3,7 @@ gate sends to it, in mini-batches over their own neighbourhoods (Zeng et al., IC
 
 from __future__ import annotations
 
+import statistics
 import time
 
 import dgl
@@ -11,7 +12,7 @@ from torch import Tensor
 
 from graphlab.mowst.inference import THRESHOLD
 from graphlab.mowst.model import Mowst
-from graphlab.nn import GCN, NodeModel, concat_rows, row_block, take_rows
+from graphlab.nn import GCN, FrozenMLP, NodeModel, concat_rows, row_block, take_rows
 
 
 @torch.no_grad()
@@ -35,38 +36,55 @@ def gnn_minibatch(gnn: NodeModel, graph: dgl.DGLGraph, x: Tensor, nodes: Tensor,
     return torch.cat(logits)
 
 
-@torch.no_grad()
-def routed_logits(model: Mowst, graph: dgl.DGLGraph, x: Tensor, nodes: Tensor, batch_size: int = 1024) -> Tensor:
-    """Threshold-gate predictions for ``nodes``: the MLP's logits where C ≥ 0.5, else the GNN's, the GNN run only
-    on the nodes sent to it (reusing the feature rows the MLP read). ``(len(nodes), classes)``; the model must be
-    in eval mode."""
-    rows = take_rows(x, nodes)
-    weak, gate = model.weak_outputs(rows)
-    to_gnn = gate < THRESHOLD
-    routed = int(to_gnn.sum())
-    if routed == 0:
+class RoutedInference:
+    """Mowst deployed with the threshold gate: ``predictor(graph, x, nodes)`` → the MLP's logits where C ≥ 0.5,
+    else the GNN's, ``(len(nodes), classes)``, equal to routing the module's outputs.
+
+    Built once from a trained model in eval mode. The MLP and the gate run on every query node, frozen
+    (:class:`~graphlab.nn.FrozenMLP`: eval BatchNorm folded into the linear layers, no dropout); the GNN runs only
+    on the nodes sent to it, in mini-batches over their own neighbourhoods, reusing the feature rows the MLP
+    read. The frozen experts copy the weights: build a new predictor after they change.
+    """
+
+    def __init__(self, model: Mowst) -> None:
+        if model.training:
+            raise ValueError("RoutedInference: the model is in training mode; call model.eval() first")
+        self.weak = FrozenMLP(model.weak)
+        self.confidence = model.confidence.frozen()
+        self.strong = model.strong
+
+    @torch.no_grad()
+    def __call__(self, graph: dgl.DGLGraph, x: Tensor, nodes: Tensor, batch_size: int = 1024) -> Tensor:
+        rows = take_rows(x, nodes)
+        weak = self.weak(rows)
+        to_gnn = self.confidence(weak, rows) < THRESHOLD
+        routed = int(to_gnn.sum())
+        if routed == 0:
+            return weak
+        if routed == len(nodes):  # every node goes to the GNN: no scatter
+            return gnn_minibatch(self.strong, graph, x, nodes, batch_size, node_rows=rows)
+        sent = to_gnn.nonzero().squeeze(1)
+        weak[sent] = gnn_minibatch(self.strong, graph, x, nodes[sent], batch_size, node_rows=take_rows(rows, sent))
         return weak
-    if routed == len(nodes):  # every node goes to the GNN: no scatter
-        return gnn_minibatch(model.strong, graph, x, nodes, batch_size, node_rows=rows)
-    sent = to_gnn.nonzero().squeeze(1)
-    logits = weak.clone()
-    logits[sent] = gnn_minibatch(model.strong, graph, x, nodes[sent], batch_size, node_rows=take_rows(rows, sent))
-    return logits
 
 
 def inference_cost(model: Mowst, graph: dgl.DGLGraph, x: Tensor, nodes: Tensor,
                    batch_size: int = 1024, repeats: int = 3) -> dict[str, float]:
-    """Wall-clock seconds of routed inference on ``nodes`` and of the GNN alone on the same nodes (mini-batch
-    both, timed alternately ``repeats`` times, medians), and their ratio."""
+    """Wall-clock seconds of routed inference (:class:`RoutedInference`) on ``nodes`` and of the GNN alone on the
+    same nodes (mini-batch both; one warm-up of each, then timed alternately ``repeats`` times, medians), and
+    their ratio."""
+    predictor = RoutedInference(model)
+    predictor(graph, x, nodes, batch_size)
+    gnn_minibatch(model.strong, graph, x, nodes, batch_size)
     routed, alone = [], []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        routed_logits(model, graph, x, nodes, batch_size)
+        predictor(graph, x, nodes, batch_size)
         t1 = time.perf_counter()
         gnn_minibatch(model.strong, graph, x, nodes, batch_size)
         t2 = time.perf_counter()
         routed.append(t1 - t0)
         alone.append(t2 - t1)
-    t_routed, t_gnn = sorted(routed)[len(routed) // 2], sorted(alone)[len(alone) // 2]
+    t_routed, t_gnn = statistics.median(routed), statistics.median(alone)
     return {"inference_time_s": t_routed, "gnn_inference_time_s": t_gnn,
             "inference_time_ratio": t_routed / max(t_gnn, 1e-9)}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 
 from .base import NodeModel, count_parameters
+from .frozen_mlp import FrozenMLP
 from .gat import GAT
 from .gcn import GCN
 from .gin import GIN
@@ -26,6 +27,7 @@ from .sparse_features import (
 
 __all__ = [
     "MLP",
+    "FrozenMLP",
     "GCN",
     "GraphSAGE",
     "GAT",

@@ -58,7 +58,7 @@ def test_run_writes_analysis_per_seed(tmp_path):
 
 def test_saved_weights_rebuild_the_same_predictions(tmp_path):
     from graphlab.cli import load_experiment_config
-    from graphlab.mowst import mowst_setup, routed_logits, weights_path
+    from graphlab.mowst import RoutedInference, mowst_setup, weights_path
 
     cfg = {"method": "mowst", "dataset": {"name": "csbm", "params": {"nodes": 200, "features": 8, "valid": 50}},
            "model": {"hidden": 8}, "trainer": {"epochs": 5, "big_epochs": 1, "seeds": 1, "device": "cpu"}}
@@ -69,7 +69,7 @@ def test_saved_weights_rebuild_the_same_predictions(tmp_path):
     setup.model.eval()
     test = setup.ids["test"]
     with torch.no_grad():
-        logits = routed_logits(setup.model, setup.graph, setup.x, test)
+        logits = RoutedInference(setup.model)(setup.graph, setup.x, test)
         _, gate = setup.model.weak_outputs(setup.x[test])
     # the rebuilt model routes exactly as the run reported
     assert abs(float((gate < 0.5).float().mean()) - summary["extra"]["gnn_fraction"]) < 1e-9

@@ -148,7 +148,7 @@ def test_routed_inference_runs_the_gnn_only_where_the_gate_sends_nodes(strong, s
         return real(gnn, g, feats, ids, batch_size, **kwargs)
 
     monkeypatch.setattr(routed, "gnn_minibatch", spy)
-    logits = routed.routed_logits(model, graph, x, nodes, batch_size=16)
+    logits = routed.RoutedInference(model)(graph, x, nodes, batch_size=16)
     to_gnn = full.gate[nodes] < 0.5
     assert 10 < int(to_gnn.sum()) < 50
     torch.testing.assert_close(sent[0], nodes[to_gnn])
@@ -173,7 +173,7 @@ def test_routed_inference_when_the_gate_sends_every_node_one_way(c, monkeypatch)
     real = routed.gnn_minibatch
     monkeypatch.setattr(routed, "gnn_minibatch", lambda gnn, g, f, ids, b, **kw: sent.append(ids) or real(gnn, g, f, ids, b, **kw))
     nodes = torch.arange(5, 45)
-    logits = routed.routed_logits(model, graph, x, nodes, batch_size=16)
+    logits = routed.RoutedInference(model)(graph, x, nodes, batch_size=16)
     expected = full.weak[nodes] if c == 1.0 else full.strong[nodes]
     torch.testing.assert_close(logits, expected, atol=1e-5, rtol=0)
     assert len(sent) == (0 if c == 1.0 else 1)
