@@ -2,7 +2,8 @@
 
 Usage: ``python benchmarks/llm_taro_report.py RUNS_DIR`` where RUNS_DIR holds one run folder per
 (task, method) made by ``graphlab run configs/llm_bridge/{decode,taro}/<task>.yaml … --out RUNS_DIR/<name>``
-(``benchmarks/llm_taro_runs.sh`` makes them). Accuracy is exact match (math) or option accuracy (choice) with
+(``benchmarks/llm_taro_runs.sh`` makes them); the rows already in ``llm_taro.json`` of runs RUNS_DIR does not
+hold (made on another machine) are kept. Accuracy is exact match (math) or option accuracy (choice) with
 a 95% percentile-bootstrap CI over the evaluated examples; N is the number of test examples.
 """
 
@@ -74,6 +75,9 @@ def acceptance(rows: list[dict]) -> list[str]:
 
 def main(runs: Path) -> None:
     rows = [row(p.parent.name, json.loads(p.read_text())) for p in sorted(runs.glob("*/summary.json"))]
+    if (RESULTS / "llm_taro.json").is_file():  # keep the committed rows of runs this folder does not hold
+        fresh = {r["run"] for r in rows}
+        rows += [r for r in json.loads((RESULTS / "llm_taro.json").read_text()) if r["run"] not in fresh]
     rows.sort(key=lambda r: (ORDER.index(r["task"]) if r["task"] in ORDER else 99, r["model"] or "", -r["n"],
                              r["method"]))
     lines = ["| task | base model | method | N | acc | 95% CI | valid acc | tokens/s |",

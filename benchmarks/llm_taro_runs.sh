@@ -30,3 +30,8 @@ run arith500-taro          $C/taro/arith.yaml eval.limit=500
 run arith500-genarm        $C/decode/arith.yaml eval.limit=500 combiner=genarm
 run arith500-taro-transfer $C/taro/arith-transfer.yaml eval.limit=500
 run arith500-args          $C/decode/arith.yaml eval.limit=500 combiner=args
+# gsm8k on its first 300 test problems (the config's eval.limit, 160 new tokens); GenARM at the α chosen on the
+# arith-traces validation set (same RM): SmolLM2-135M's validation accuracy on gsm8k is ~0 for every α
+run gsm8k300-base          $C/decode/gsm8k.yaml
+run gsm8k300-taro          $C/taro/gsm8k.yaml
+run gsm8k300-genarm        $C/decode/gsm8k.yaml combiner=genarm alpha=0.5
