@@ -52,10 +52,9 @@ def dispersion(logits: Tensor) -> Tensor:
     c = z.shape[1]
     log_p = z - z.logsumexp(1, keepdim=True)
     p = log_p.exp()
-    sums = torch.stack([(p * p).sum(1), (p * log_p).sum(1)], dim=1)  # (N, 2)
-    scale = sums.new_tensor([c / (c - 1), 1 / math.log(c)])
-    shift = sums.new_tensor([-1 / (c - 1), 1.0])
-    return torch.addcmul(shift, sums, scale).clamp_(0.0, 1.0)
+    var_conf = (p * p).sum(1).mul_(c / (c - 1)).sub_(1 / (c - 1))
+    ent_conf = (p * log_p).sum(1).div_(math.log(c)).add_(1.0)
+    return torch.stack([var_conf, ent_conf], dim=1).clamp_(0.0, 1.0)
 
 
 class Confidence(nn.Module):

@@ -12,27 +12,20 @@ from torch import Tensor
 
 from graphlab.mowst.inference import THRESHOLD
 from graphlab.mowst.model import Mowst
-from graphlab.nn import GCN, FrozenMLP, NodeModel, concat_rows, row_block, take_rows
+from graphlab.nn import GCN, FrozenMLP, NodeModel, take_rows
 
 
 @torch.no_grad()
-def gnn_minibatch(gnn: NodeModel, graph: dgl.DGLGraph, x: Tensor, nodes: Tensor, batch_size: int,
-                  node_rows: Tensor | None = None) -> Tensor:
+def gnn_minibatch(gnn: NodeModel, graph: dgl.DGLGraph, x: Tensor, nodes: Tensor, batch_size: int) -> Tensor:
     """The GNN's logits for ``nodes`` from their full ``layers``-hop neighbourhoods (exact: equal to the full-graph
-    forward pass), ``batch_size`` nodes at a time: ``(len(nodes), classes)``. ``node_rows``, x's rows of ``nodes``
-    when the caller already holds them: a batch then gathers only its neighbours' rows (a block's input nodes
-    begin with the batch itself)."""
+    forward pass), ``batch_size`` nodes at a time: ``(len(nodes), classes)``."""
     GCN.add_out_degrees(graph)  # blocks of a GCN need the full graph's degrees (see graphlab.nn.GCN)
     sampler = dgl.dataloading.MultiLayerFullNeighborSampler(gnn.num_layers)
     logits = []
     for start in range(0, len(nodes), batch_size):
         batch = nodes[start : start + batch_size]
         input_nodes, _, blocks = sampler.sample(graph, batch)
-        if node_rows is None:
-            rows = take_rows(x, input_nodes)
-        else:
-            rows = concat_rows(row_block(node_rows, start, start + len(batch)), take_rows(x, input_nodes[len(batch):]))
-        logits.append(gnn(blocks, rows))
+        logits.append(gnn(blocks, take_rows(x, input_nodes)))
     return torch.cat(logits)
 
 
@@ -42,8 +35,8 @@ class RoutedInference:
 
     Built once from a trained model in eval mode. The MLP and the gate run on every query node, frozen
     (:class:`~graphlab.nn.FrozenMLP`: eval BatchNorm folded into the linear layers, no dropout); the GNN runs only
-    on the nodes sent to it, in mini-batches over their own neighbourhoods, reusing the feature rows the MLP
-    read. The frozen experts copy the weights: build a new predictor after they change.
+    on the nodes sent to it, in mini-batches over their own neighbourhoods. The frozen experts copy the weights:
+    build a new predictor after they change.
     """
 
     def __init__(self, model: Mowst) -> None:
@@ -62,9 +55,9 @@ class RoutedInference:
         if routed == 0:
             return weak
         if routed == len(nodes):  # every node goes to the GNN: no scatter
-            return gnn_minibatch(self.strong, graph, x, nodes, batch_size, node_rows=rows)
+            return gnn_minibatch(self.strong, graph, x, nodes, batch_size)
         sent = to_gnn.nonzero().squeeze(1)
-        weak[sent] = gnn_minibatch(self.strong, graph, x, nodes[sent], batch_size, node_rows=take_rows(rows, sent))
+        weak[sent] = gnn_minibatch(self.strong, graph, x, nodes[sent], batch_size)
         return weak
 
 

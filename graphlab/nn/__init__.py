@@ -15,7 +15,6 @@ from .residual import MLPResidual
 from .sage import GraphSAGE
 from .sparse_features import (
     SparseLinear,
-    concat_rows,
     densify,
     feature_dropout,
     is_sparse,
@@ -39,7 +38,6 @@ __all__ = [
     "MODELS",
     "MODEL_NAMES",
     "SparseLinear",
-    "concat_rows",
     "densify",
     "feature_dropout",
     "is_sparse",

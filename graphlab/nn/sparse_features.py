@@ -102,16 +102,6 @@ def leading_rows(x: Tensor, n: int) -> Tensor:
     return row_block(x, 0, n)
 
 
-def concat_rows(top: Tensor, bottom: Tensor) -> Tensor:
-    """``torch.cat([top, bottom])`` for two dense or two sparse matrices of the same width."""
-    if not is_sparse(top):
-        return torch.cat([top, bottom])
-    top, bottom = _csr(top), _csr(bottom)
-    crow = torch.cat([top.crow_indices(), bottom.crow_indices()[1:] + top._nnz()])
-    return _csr_tensor(crow, torch.cat([top.col_indices(), bottom.col_indices()]),
-                       torch.cat([top.values(), bottom.values()]), (top.shape[0] + bottom.shape[0], top.shape[1]))
-
-
 def scale_rows(x: Tensor, scale: Tensor) -> Tensor:
     """``diag(scale) · x``: row i of ``x`` (dense or sparse) times ``scale[i]`` (``scale``: ``(N,)``)."""
     if not is_sparse(x):
