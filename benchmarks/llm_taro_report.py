@@ -52,6 +52,9 @@ def acceptance(rows: list[dict]) -> list[str]:
     genarm = max((r for m, r in arith.items() if m.startswith("genarm")), key=lambda r: r["valid"], default=None)
     if {"base", "taro"} <= arith.keys() and genarm:
         base, taro = arith["base"], arith["taro"]
+        lo, hi = base["ci95"]
+        lines.append(f"- arith-traces setting: base {pct(base)} (95% CI [{100 * lo:.1f}, {100 * hi:.1f}]) in the 15–50% "
+                     f"band: {verdict(0.15 <= base['acc'] <= 0.5)}")
         lines.append(f"- arith-traces (N={base['n']}): TARo {pct(taro)} > GenARM (α on validation) {pct(genarm)} > "
                      f"base {pct(base)}: {verdict(taro['acc'] > genarm['acc'] > base['acc'])}; TARo − base "
                      f"{100 * (taro['acc'] - base['acc']):+.1f} ≥ +5: {verdict(taro['acc'] - base['acc'] >= 0.05)}")
