@@ -25,6 +25,7 @@ import torch
 
 from graphlab.data import arith_traces, load_dataset
 from graphlab.errors import ConfigError
+from graphlab.io import atomic_write_text
 from llm_bridge.lm.combiners import BaseCombiner, Combiner
 from llm_bridge.lm.decoding import generate, next_token_logprobs
 from llm_bridge.lm.loading import SMOLLM2, load_lm, load_tokenizer
@@ -260,6 +261,17 @@ def best_of_n(base: Any, rm: Any, tok: Any, data: TaskData, examples: Sequence[d
     secs = time.perf_counter() - start
     return EvalResult([float(math_correct(t, x["answer"])) for t, x in zip(texts, examples, strict=True)],
                       g.generated / secs, texts)
+
+
+def write_predictions(run_dir: Path | None, seed: int, examples: Sequence[dict], res: EvalResult) -> None:
+    """``run_dir/predictions/seed<N>.jsonl``: per test example its id, reference answer, the output (generated
+    text or picked option) and whether it was right — for reading the generations and for paired comparisons
+    of methods on the same examples. Nothing without a run folder."""
+    if run_dir is None:
+        return
+    rows = [json.dumps({"id": x.get("id", i), "answer": x.get("answer"), "output": out, "correct": bool(c)})
+            for i, (x, out, c) in enumerate(zip(examples, res.outputs, res.correct, strict=True))]
+    atomic_write_text(Path(run_dir) / "predictions" / f"seed{seed}.jsonl", "".join(r + "\n" for r in rows))
 
 
 def result_extra(res: EvalResult, cfg: Any, n_valid: int) -> dict[str, Any]:

@@ -7,7 +7,15 @@ from typing import Any
 from graphlab.experiment import SeedContext, SeedResult
 from graphlab.registry import register_method
 from llm_bridge.decode.config import DecodeConfig
-from llm_bridge.decode.stack import best_of_n, evaluate, load_backbone, load_reward, result_extra, task_data
+from llm_bridge.decode.stack import (
+    best_of_n,
+    evaluate,
+    load_backbone,
+    load_reward,
+    result_extra,
+    task_data,
+    write_predictions,
+)
 from llm_bridge.lm.combiners import ARGSCombiner, BaseCombiner, GenARMCombiner
 
 
@@ -57,6 +65,7 @@ def run_lm_decode(cfg: DecodeConfig, ctx: SeedContext) -> SeedResult:
                                                             ctx.progress)
         test = evaluate(models, tok, data, data.test, combiner, cfg, ctx.seed, ctx.progress)
     valid_acc = valid.acc if valid is not None else valid_acc
+    write_predictions(ctx.run_dir, ctx.seed, data.test, test)
     extra = result_extra(test, cfg, len(data.valid))
     return SeedResult(metric="acc", valid=valid_acc, test=test.acc, extra=extra,
                       info=_info(extra, base_spec, rm_spec, **more))

@@ -31,6 +31,7 @@ from llm_bridge.decode.stack import (
     result_extra,
     reward_examples,
     task_data,
+    write_predictions,
 )
 from llm_bridge.lm.combiners import TaroCombiner
 from llm_bridge.lm.tiny import encode_pairs, target_logits
@@ -151,6 +152,7 @@ def run_taro(cfg: TaroConfig, ctx: SeedContext) -> SeedResult:
     combiner = TaroCombiner(router)
     valid = evaluate([base, rm], tok, data, data.valid, combiner, cfg, ctx.seed, ctx.progress)
     test = evaluate([base, rm], tok, data, data.test, combiner, cfg, ctx.seed, ctx.progress)
+    write_predictions(ctx.run_dir, ctx.seed, data.test, test)
     extra = result_extra(test, cfg, len(data.valid))
     if test.alpha_mean is not None:
         extra["alpha_mean"] = test.alpha_mean

@@ -27,6 +27,11 @@ def run(tmp_path, name, cfg, overrides=()):
     assert summary["metric"] == "acc" and 0 <= summary["test"]["mean"] <= 1
     lo, hi = summary["extra"]["ci95"]
     assert lo <= summary["test"]["mean"] <= hi and summary["extra"]["tokens_per_s"] > 0
+    # per-example predictions: one line per test example, their accuracy is the reported one
+    preds = [json.loads(line) for line in (tmp_path / name / "predictions" / "seed0.jsonl").read_text().splitlines()]
+    assert len(preds) == summary["extra"]["n_test"] and len({p["id"] for p in preds}) == len(preds)
+    assert sum(p["correct"] for p in preds) / len(preds) == pytest.approx(summary["test"]["mean"])
+    assert all(isinstance(p["output"], str) and p["answer"] is not None for p in preds)
     return summary
 
 
