@@ -36,3 +36,4 @@ run gsm8k300-base          $C/decode/gsm8k.yaml
 run gsm8k300-taro          $C/taro/gsm8k.yaml
 run gsm8k300-genarm        $C/decode/gsm8k.yaml combiner=genarm alpha=0.5
 run gsm8k300-args          $C/decode/gsm8k.yaml combiner=args
+run arith500-bon            $C/decode/arith.yaml eval.limit=500 combiner=best_of_n
