@@ -43,18 +43,9 @@ def row_softmax(logits: Tensor) -> Tensor:
 
 
 def dispersion(logits: Tensor) -> Tensor:
-    """The gate's input features ``[var_conf, ent_conf]`` of softmax(logits): ``(N, C)`` → ``(N, 2)``, detached.
-
-    Both are affine in a row sum, Σ_c p_c² and Σ_c p_c·log p_c, so they are computed together from log p =
-    z − logsumexp(z) (the same values as :func:`variance_confidence` and :func:`entropy_confidence`, in fewer
-    element-wise passes: this runs on every query node at inference)."""
-    z = logits.detach()
-    c = z.shape[1]
-    log_p = z - z.logsumexp(1, keepdim=True)
-    p = log_p.exp()
-    var_conf = (p * p).sum(1).mul_(c / (c - 1)).sub_(1 / (c - 1))
-    ent_conf = (p * log_p).sum(1).div_(math.log(c)).add_(1.0)
-    return torch.stack([var_conf, ent_conf], dim=1).clamp_(0.0, 1.0)
+    """The gate's input features ``[var_conf, ent_conf]`` of softmax(logits): ``(N, C)`` → ``(N, 2)``, detached."""
+    p = row_softmax(logits.detach())
+    return torch.stack([variance_confidence(p), entropy_confidence(p)], dim=1)
 
 
 class Confidence(nn.Module):
