@@ -63,19 +63,15 @@ class SeenFilter:
         return ((self.bits[rows[:, None], safe >> 3] & (128 >> (safe & 7))) > 0) | (ids < 0)
 
 
-def _best(ids: np.ndarray, scores: np.ndarray, bad: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per row the k best (id, score) among the entries not ``bad``; missing entries are (-1, -inf)."""
-    scores = np.where(bad, -np.inf, scores)
-    if scores.shape[1] > k:
-        part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-        ids, scores = np.take_along_axis(ids, part, 1), np.take_along_axis(scores, part, 1)
-    order = np.argsort(-scores, axis=1, kind="stable")
-    ids, scores = np.take_along_axis(ids, order, 1), np.take_along_axis(scores, order, 1)
-    return np.where(np.isfinite(scores), ids, -1), scores
-
-
-def _pad(a: np.ndarray, k: int, value: float) -> np.ndarray:
-    return a if a.shape[1] >= k else np.pad(a, ((0, 0), (0, k - a.shape[1])), constant_values=value)
+def first_allowed(ids: np.ndarray, bad: np.ndarray, k: int) -> np.ndarray:
+    """Per row the first k ``ids`` not ``bad``, in order, padded with -1 (faiss returns each row best first, so
+    these are the row's k best allowed items; no re-sort)."""
+    keep = ~bad
+    rank = np.cumsum(keep, axis=1) - 1  # position among the row's allowed entries
+    rows, cols = np.nonzero(keep & (rank < k))
+    out = np.full((ids.shape[0], k), -1, np.int64)
+    out[rows, rank[rows, cols]] = ids[rows, cols]
+    return out
 
 
 class FullSearch:
@@ -90,8 +86,8 @@ class FullSearch:
         for s in range(0, len(order), CHUNK):
             rows = order[s:s + CHUNK]
             fetch = min(self.num_items, k + int(seen.count[rows].max()))
-            d, i = self.index.search(user_vecs[rows], fetch)
-            out[rows] = _pad(_best(i, d, seen.seen(rows, i), k)[0], k, -1)
+            _, i = self.index.search(user_vecs[rows], fetch)
+            out[rows] = first_allowed(i, seen.seen(rows, i), k)
         return out
 
 
@@ -139,9 +135,9 @@ class ClusterSearch:
         dq = np.zeros(routes.shape, np.float32)
         for s in range(0, len(order), CHUNK):
             rows = order[s:s + CHUNK]
-            d, i = self.index.search_preassigned(user_vecs[rows], max(1, int(fetch[rows].max())), routes[rows],
+            _, i = self.index.search_preassigned(user_vecs[rows], max(1, int(fetch[rows].max())), routes[rows],
                                                  dq[rows])
-            out[rows] = _pad(_best(i, d, seen.seen(rows, i), k)[0], k, -1)
+            out[rows] = first_allowed(i, seen.seen(rows, i), k)
         return out
 
 
@@ -186,9 +182,10 @@ def with_head(item_cluster: np.ndarray, head: np.ndarray | None) -> tuple[np.nda
 
 
 def route(attention: np.ndarray, c: int, head_list: int | None) -> np.ndarray:
-    """The lists a user scans: its top-``c`` clusters by a_u (argpartition), plus the head list when there is one."""
+    """The lists a user scans: its top-``c`` clusters by a_u, plus the head list when there is one (a row sort of the
+    K attention weights: for K in the hundreds cheaper than ``argpartition``)."""
     n, k = attention.shape
-    routes = np.argpartition(-attention, c - 1, axis=1)[:, :c] if c < k else np.tile(np.arange(k), (n, 1))
+    routes = np.argsort(-attention, axis=1)[:, :c] if c < k else np.tile(np.arange(k), (n, 1))
     return routes if head_list is None else np.concatenate([routes, np.full((n, 1), head_list)], 1)
 
 

@@ -15,7 +15,7 @@ from recsys.data import bipartite_graph, build_rec_data, top_k_items
 from recsys.data.history import HistoryBags, padded_history
 from recsys.interest import UIC, ClusterSearch, FullSearch, build_interest_layer
 from recsys.interest.config import InterestConfig
-from recsys.interest.retrieval import SeenFilter, compare_retrieval, route, with_head
+from recsys.interest.retrieval import SeenFilter, compare_retrieval, first_allowed, route, with_head
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +59,13 @@ def test_masked_items_are_never_recommended(data, name, stage):
     exclude = data.stage(stage).exclude
     for row, u in enumerate(users):
         assert not set(top[row]) & set(exclude[u].indices.tolist()), (name, u)
+
+
+def test_first_allowed_keeps_the_order_and_pads():
+    ids = np.array([[5, 3, 9, 1], [7, -1, -1, -1]])
+    bad = np.array([[False, True, False, False], [True, True, True, True]])
+    np.testing.assert_array_equal(first_allowed(ids, bad, 2), [[5, 9], [-1, -1]])
+    np.testing.assert_array_equal(first_allowed(ids, bad, 5), [[5, 9, 1, -1, -1], [-1] * 5])
 
 
 def test_retrieval_paths_never_return_masked_items_and_agree_with_all_clusters(data):
