@@ -64,20 +64,19 @@ class RoutedInference:
 def inference_cost(model: Mowst, graph: dgl.DGLGraph, x: Tensor, nodes: Tensor,
                    batch_size: int = 1024, repeats: int = 3) -> dict[str, float]:
     """Wall-clock seconds of routed inference (:class:`RoutedInference`) on ``nodes`` and of the GNN alone on the
-    same nodes (mini-batch both; one warm-up of each, then timed alternately ``repeats`` times, medians), and
-    their ratio."""
+    same nodes (mini-batch both; one warm-up of each, then ``repeats`` timed pairs, medians), and their ratio.
+    The pairs alternate which one runs first (A B, B A, …) so that neither gains from the caches the other warmed."""
     predictor = RoutedInference(model)
-    predictor(graph, x, nodes, batch_size)
-    gnn_minibatch(model.strong, graph, x, nodes, batch_size)
-    routed, alone = [], []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        predictor(graph, x, nodes, batch_size)
-        t1 = time.perf_counter()
-        gnn_minibatch(model.strong, graph, x, nodes, batch_size)
-        t2 = time.perf_counter()
-        routed.append(t1 - t0)
-        alone.append(t2 - t1)
-    t_routed, t_gnn = statistics.median(routed), statistics.median(alone)
+    runs = {"routed": lambda: predictor(graph, x, nodes, batch_size),
+            "alone": lambda: gnn_minibatch(model.strong, graph, x, nodes, batch_size)}
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for fn in runs.values():
+        fn()
+    for i in range(repeats):
+        for name in (("routed", "alone") if i % 2 == 0 else ("alone", "routed")):
+            t0 = time.perf_counter()
+            runs[name]()
+            times[name].append(time.perf_counter() - t0)
+    t_routed, t_gnn = statistics.median(times["routed"]), statistics.median(times["alone"])
     return {"inference_time_s": t_routed, "gnn_inference_time_s": t_gnn,
             "inference_time_ratio": t_routed / max(t_gnn, 1e-9)}
