@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from graphlab.data.arith_traces import arith_traces
+from graphlab.data.arith_traces import arith_traces, depth_covering
 from graphlab.data.cache import cache_dir, cached
 from graphlab.data.catalog import CatalogEntry, catalog, entry, normalise_stem, require_files, sha256
 from graphlab.data.interactions import InteractionDataset
@@ -37,6 +37,7 @@ def load_dataset(name: str, root: str | Path | None = None, verify: bool = True,
 
 
 __all__ = ["CatalogEntry", "InteractionDataset", "NodeDataset", "Split", "TaskDataset", "TemporalDataset",
-           "TextGraphDataset", "arith_traces", "cache_dir", "cached", "catalog", "csbm", "edge_homophily", "entry",
+           "TextGraphDataset", "arith_traces", "cache_dir", "cached", "catalog", "csbm", "depth_covering",
+           "edge_homophily", "entry",
            "interest_clusters", "load_dataset", "normalise_stem", "per_class_split", "require_files",
            "resolve_root", "sha256", "symmetric_graph", "temporal_sbm"]

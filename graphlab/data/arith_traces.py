@@ -84,6 +84,20 @@ def arith_traces(**params: Any) -> TaskDataset:
     return TaskDataset(name="arith-traces", kind="math", examples=ordered, meta={"params": p})
 
 
+def depth_covering(examples: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
+    """``n`` exemplars from ``examples`` that cover their depths: round after round, the first unused example of
+    each depth in ascending order (``[d1, d2, d1, d2, …]`` for depths 1–2), so a few-shot prompt does not show
+    only one solution length (SmolLM2 copies the exemplars' number of steps). Fewer if ``examples`` run out."""
+    by_depth: dict[int, list[dict[str, Any]]] = {}
+    for x in examples:
+        by_depth.setdefault(int(x.get("depth", len(x["steps"]))), []).append(x)
+    queues = [by_depth[d] for d in sorted(by_depth)]
+    chosen: list[dict[str, Any]] = []
+    for i in range(max((len(q) for q in queues), default=0)):
+        chosen += [q[i] for q in queues if i < len(q)]
+    return chosen[:n]
+
+
 def load_arith_traces(entry: Any, root: Any = None, **params: Any) -> TaskDataset:
     """Catalog loader of ``arith-traces`` (no files): the generator with the config's ``dataset.params``."""
     return arith_traces(**params)

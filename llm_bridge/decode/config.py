@@ -73,6 +73,8 @@ class RewardConfig:
     on_policy: int = 0  # also mine pairs from the base's own greedy answers to this many training questions:
     #                     the reference line vs the base's first wrong line (Step-DPO style); 0 = off
     policy_shots: int = 2  # solved examples in the on-policy prompts and in the router's training traces
+    shot_order: str = "pool"  # which solved examples those prompts show: the pool's first ones (pool), or for
+    #                           arith-traces the evaluation's choice, covering the depths (depth_covering)
     lora_r: int = 8
     lora_alpha: int = 16
     lora_layers: int = 0  # LoRA on the last n transformer layers only (0 = all)
@@ -84,6 +86,9 @@ class RewardConfig:
 
     def __post_init__(self) -> None:
         check_choice("reward.data", self.data, ("arith-traces", "gsm8k"))
+        check_choice("reward.shot_order", self.shot_order, ("pool", "depth_covering"))
+        if self.shot_order == "depth_covering" and self.data != "arith-traces":
+            raise ValueError("reward.shot_order=depth_covering needs reward.data=arith-traces (depth-labelled problems)")
         if min(self.pairs, self.lora_r, self.steps, self.batch_size) < 1 or self.lora_layers < 0 or self.beta <= 0:
             raise ValueError("reward: pairs, lora_r, steps, batch_size must be ≥ 1, lora_layers ≥ 0, beta > 0")
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import torch
 
-from graphlab.data import arith_traces, load_dataset
+from graphlab.data import arith_traces, depth_covering, load_dataset
 from graphlab.errors import ConfigError
 from graphlab.io import atomic_write_text
 from llm_bridge.lm.combiners import BaseCombiner, Combiner
@@ -50,6 +50,7 @@ from llm_bridge.tasks import (
     solution_text,
 )
 
+SHOT_POOL = 8  # arith-traces: exemplars are chosen from this many training problems to cover the depths
 CODE_VERSION = 1  # bump when training code changes what a cached artifact holds
 
 
@@ -121,9 +122,19 @@ def reward_examples(reward: Any, root: Any) -> tuple[list[dict], list[dict], lis
         ds = arith_traces(**{**reward.data_params, "train": reward.pairs + 8, "valid": held, "test": 0,
                              "seed": 1000 + reward.seed})
         train = ds.split("train")
-        return train[:8], train[8:], ds.split("valid")
+        pool = depth_covering(train[:8], 8) if reward.shot_order == "depth_covering" else train[:8]
+        return pool, train[8:], ds.split("valid")
     train = load_dataset("gsm8k", root=root).split("train")
     return train[:8], train[8:8 + reward.pairs], train[-264:-200]
+
+
+def reward_spec(reward: Any) -> dict[str, Any]:
+    """The RM's training settings that name its cache folder (not the backbone, given apart); ``shot_order`` is
+    left out at its default, so RMs cached before the setting existed keep their folder."""
+    spec = {k: v for k, v in dataclasses.asdict(reward).items() if k != "backbone"}
+    if spec["shot_order"] == "pool":
+        del spec["shot_order"]
+    return spec
 
 
 def load_reward(cfg: Any, base: Any, base_spec: dict, tok: Any, device: Any,
@@ -133,8 +144,7 @@ def load_reward(cfg: Any, base: Any, base_spec: dict, tok: Any, device: Any,
     backbone_path = cfg.model.path if r.backbone == "base" else r.backbone
     backbone, _, backbone_spec = ((base, tok, base_spec) if backbone_path == cfg.model.path
                                   else load_backbone(backbone_path, cfg, device, progress))
-    spec = {"reward": {k: v for k, v in dataclasses.asdict(r).items() if k != "backbone"},
-            "backbone": backbone_spec}
+    spec = {"reward": reward_spec(r), "backbone": backbone_spec}
 
     def build(tmp: Path) -> None:
         shots, train, held = reward_examples(r, cfg.dataset.root)
@@ -189,9 +199,9 @@ def task_data(cfg: Any, index: int = 0) -> TaskData:
     d, e = cfg.dataset, cfg.eval
     n = e.limit or None
     if d.name == "arith-traces":
-        ds = arith_traces(**{**d.params, "train": max(e.shots, 1), "valid": e.valid_limit, "test": e.limit or 500,
-                             "seed": d.seed + index})
-        return TaskData("math", ds.split("valid"), ds.split("test"), ds.split("train")[:e.shots])
+        ds = arith_traces(**{**d.params, "train": max(e.shots, SHOT_POOL), "valid": e.valid_limit,
+                             "test": e.limit or 500, "seed": d.seed + index})
+        return TaskData("math", ds.split("valid"), ds.split("test"), depth_covering(ds.split("train"), e.shots))
     if d.params:
         raise ConfigError(f"dataset.params is for arith-traces only (got {dict(d.params)} for {d.name})")
     ds = load_dataset(d.name, root=d.root)

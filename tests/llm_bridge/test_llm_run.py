@@ -3,6 +3,7 @@ the α curve, trained artifacts reused across evaluation seeds, every shipped YA
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from graphlab.cli import load_experiment_config
 from graphlab.errors import ConfigError
 from graphlab.experiment import run_experiment
+from llm_bridge.decode.stack import reward_examples, reward_spec, task_data
 
 REPO = Path(__file__).resolve().parents[2]
 TINY = {"dataset": {"name": "arith-traces", "params": {"depth": 1}},
@@ -72,3 +74,20 @@ def test_config_errors_name_the_key():
         load_experiment_config({**TINY, "method": "taro"}, ["router.inputs=x"])
     with pytest.raises(ConfigError, match="unknown key"):
         load_experiment_config({**TINY, "method": "taro"}, ["eval.limt=3"])
+    with pytest.raises(ConfigError, match="shot_order"):
+        load_experiment_config({**TINY, "method": "taro"}, ["reward.data=gsm8k", "reward.shot_order=depth_covering"])
+
+
+def test_arith_prompts_show_exemplars_of_every_depth():
+    cfg = load_experiment_config({**TINY, "method": "lm_decode", "dataset": {"name": "arith-traces",
+                                                                            "params": {"depth": [1, 2]}}}, [])
+    assert [len(x["steps"]) for x in task_data(cfg).shots] == [1, 2]
+    # the RM's and router's prompts: the pool's first examples, or the same depth-covering choice
+    reward = load_experiment_config({**TINY, "method": "taro"}, ["reward.data_params.depth=[1,2]"]).reward
+    first = reward_examples(reward, None)[0]
+    covering = reward_examples(dataclasses.replace(reward, shot_order="depth_covering"), None)[0]
+    assert sorted(x["id"] for x in first) == sorted(x["id"] for x in covering)
+    assert [len(x["steps"]) for x in covering[:2]] == [1, 2]
+    # the setting names the RM's cache folder only when it is not the default (older RMs keep theirs)
+    assert "shot_order" not in reward_spec(reward)
+    assert reward_spec(dataclasses.replace(reward, shot_order="depth_covering"))["shot_order"] == "depth_covering"

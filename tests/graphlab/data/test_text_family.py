@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graphlab.data import load_dataset
-from graphlab.data.arith_traces import arith_traces, corrupt_trace
+from graphlab.data.arith_traces import arith_traces, corrupt_trace, depth_covering
 from graphlab.data.text_tasks import normalise_number
 from graphlab.errors import ConfigError, DataError
 
@@ -285,6 +285,15 @@ def test_arith_traces_follow_their_parameters(depth, high, ops, negative, seed):
             assert all(int(v) >= 0 for v in re.findall(r"-?\d+", " ".join(x["steps"])))
         if ops != "-":
             assert all(2 <= int(n) <= high for n in re.findall(r"\d+", x["expression"]))
+
+
+def test_depth_covering_exemplars_alternate_depths_in_pool_order():
+    pool = [{"id": i, "steps": ["x"] * d, "depth": d} for i, d in enumerate([2, 2, 3, 1, 2, 1])]
+    assert [x["id"] for x in depth_covering(pool, 4)] == [3, 0, 2, 5]  # depth 1, 2, 3, then 1 again
+    assert [x["id"] for x in depth_covering(pool, 10)] == [3, 0, 2, 5, 1, 4]  # all of them, no repeats
+    assert depth_covering(pool[:2], 1) == pool[:1] and depth_covering([], 2) == []
+    shots = depth_covering(arith_traces(depth=[1, 3], train=8, valid=0, test=0).examples["train"], 3)
+    assert [x["depth"] for x in shots] == [1, 2, 3]
 
 
 def test_arith_traces_bad_parameters_are_config_errors():
