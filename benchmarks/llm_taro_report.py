@@ -13,13 +13,19 @@ import json
 import sys
 from pathlib import Path
 
+import yaml
+
 from graphlab.io import atomic_write_text
 
 RESULTS = Path(__file__).resolve().parent / "results"
+NOTE = ("arith-traces prompts show one depth-1 and one depth-2 solved example (`depth_covering`); the rows measured "
+        "with the earlier prompt (two depth-2 examples, under which the base invented a second step on depth-1 "
+        "problems) are in this file's git history before commit 3dd2a99.")
 ORDER = ["arith-traces", "gsm8k", "medqa", "mmlu-medical"]
 
 
-def row(name: str, s: dict) -> dict:
+def row(name: str, s: dict, config: dict) -> dict:
+    """One table row from a run's ``summary.json`` and its ``config.yaml`` (as a dict)."""
     e = s["extra"]
     method = s["method"] if s["method"] == "taro" else e.get("combiner", s["method"])
     if s["method"] == "taro" and e.get("router_trained_with", e.get("model")) != e.get("model"):
@@ -30,7 +36,14 @@ def row(name: str, s: dict) -> dict:
             "n": int(e.get("n_test", 0)), "acc": s["test"]["mean"], "ci95": e.get("ci95"),
             "valid": s["valid"]["mean"], "tokens_per_s": e.get("tokens_per_s"), "alpha_curve": e.get("alpha_curve"),
             "alpha_mean": e.get("alpha_mean"), "reward_pref_acc": e.get("reward_pref_acc"),
-            "router_heldout_nll": e.get("router_heldout_nll")}
+            "router_heldout_nll": e.get("router_heldout_nll"),
+            "reward": Path(e["reward_folder"]).name if e.get("reward_folder") else None,
+            "reward_shot_order": (config.get("reward") or {}).get("shot_order", "pool") if e.get("reward_folder") else None}
+
+
+def short(reward: str | None) -> str:
+    """An RM's cache folder (``reward-<hash>``) as its first 4 hex digits; — for none."""
+    return reward.removeprefix("reward-")[:4] if reward else "—"
 
 
 def largest_n(rows: list[dict], task: str) -> dict[str, dict]:
@@ -77,25 +90,30 @@ def acceptance(rows: list[dict]) -> list[str]:
 
 
 def main(runs: Path) -> None:
-    rows = [row(p.parent.name, json.loads(p.read_text())) for p in sorted(runs.glob("*/summary.json"))]
+    rows = [row(p.parent.name, json.loads(p.read_text()), yaml.safe_load((p.parent / "config.yaml").read_text()))
+            for p in sorted(runs.glob("*/summary.json"))]
     if (RESULTS / "llm_taro.json").is_file():  # keep the committed rows of runs this folder does not hold
         fresh = {r["run"] for r in rows}
         rows += [r for r in json.loads((RESULTS / "llm_taro.json").read_text()) if r["run"] not in fresh]
     rows.sort(key=lambda r: (ORDER.index(r["task"]) if r["task"] in ORDER else 99, r["model"] or "", -r["n"],
                              r["method"]))
-    lines = ["| task | base model | method | N | acc | 95% CI | valid acc | tokens/s |",
-             "| --- | --- | --- | ---: | ---: | --- | ---: | ---: |"]
+    lines = ["| task | base model | method | N | acc | 95% CI | valid acc | tokens/s | RM |",
+             "| --- | --- | --- | ---: | ---: | --- | ---: | ---: | --- |"]
     for r in rows:
         lo, hi = r["ci95"] or (float("nan"), float("nan"))
         lines.append(f"| {r['task']} | {r['model']} | {r['method']} | {r['n']} | {100 * r['acc']:.1f} | "
-                     f"[{100 * lo:.1f}, {100 * hi:.1f}] | {100 * r['valid']:.1f} | {r['tokens_per_s']:.1f} |")
+                     f"[{100 * lo:.1f}, {100 * hi:.1f}] | {100 * r['valid']:.1f} | {r['tokens_per_s']:.1f} | "
+                     f"{short(r.get('reward'))} |")
     curves = [f"- {r['task']} ({r['model']}, N={r['n']}): α → valid acc " +
               ", ".join(f"{a}: {100 * v:.1f}" for a, v in r["alpha_curve"].items()) for r in rows if r["alpha_curve"]]
     extras = [f"- {r['task']} {r['method']} (N={r['n']}): mean α_t {r['alpha_mean']:.2f}" for r in rows if r["alpha_mean"]]
-    rm = sorted({(r["reward_pref_acc"],) for r in rows if r["reward_pref_acc"] is not None})
-    text = "\n".join(["# TARo and token-level decoding baselines (llm_bridge)", "", *lines, "",
+    rms = {r["reward"]: r for r in rows if r.get("reward")}
+    text = "\n".join(["# TARo and token-level decoding baselines (llm_bridge)", "", *lines, "", NOTE, "",
                       "GenARM α curves (validation):", *curves, "", "TARo router:", *extras,
-                      *(f"- reward model held-out preference accuracy: {100 * a[0]:.1f}%" for a in rm), "",
+                      "", "Reward models (RM column; the router of a TARo row is trained with its RM):",
+                      *(f"- {short(k)}: on-policy prompts and router traces show the {r['reward_shot_order']} "
+                        f"exemplars; held-out preference accuracy {100 * r['reward_pref_acc']:.1f}%"
+                        for k, r in sorted(rms.items())), "",
                       "## Acceptance (issue 7; each task at its largest N)", "", *acceptance(rows), ""])
     RESULTS.mkdir(exist_ok=True)
     atomic_write_text(RESULTS / "llm_taro.md", text)
