@@ -30,5 +30,5 @@ run gsm8k-genarm        $C/decode/gsm8k.yaml eval.limit=16 eval.valid_limit=4 ev
 # arith-traces validation set (same RM): SmolLM2-135M's validation accuracy on gsm8k is ~0 for every α
 run gsm8k300-base          $C/decode/gsm8k.yaml
 run gsm8k300-taro          $C/taro/gsm8k.yaml
-run gsm8k300-genarm        $C/decode/gsm8k.yaml combiner=genarm alpha=0.5
+run gsm8k300-genarm        $C/decode/gsm8k.yaml combiner=genarm alpha=0.1
 run gsm8k300-args          $C/decode/gsm8k.yaml combiner=args
