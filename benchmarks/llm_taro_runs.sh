@@ -19,13 +19,10 @@ run arith500-bon           $C/decode/arith.yaml eval.limit=500 combiner=best_of_
 [ -f benchmarks/results/llm_taro_speed.json ] || .venv/bin/python benchmarks/llm_taro_speed.py --rounds 2
 run mmlu-base           $C/decode/mmlu-medical.yaml eval.limit=100 eval.valid_limit=20
 run mmlu-taro           $C/taro/mmlu-medical.yaml eval.limit=100 eval.valid_limit=20
-run gsm8k-base          $C/decode/gsm8k.yaml eval.limit=16 eval.valid_limit=4 eval.max_new_tokens=128
-run gsm8k-taro          $C/taro/gsm8k.yaml eval.limit=16 eval.valid_limit=4 eval.max_new_tokens=128
 run medqa-base          $C/decode/medqa.yaml eval.limit=60 eval.valid_limit=20
 run medqa-taro          $C/taro/medqa.yaml eval.limit=60 eval.valid_limit=20
 run mmlu-genarm         $C/decode/mmlu-medical.yaml eval.limit=100 eval.valid_limit=20 combiner=genarm
 run medqa-genarm        $C/decode/medqa.yaml eval.limit=60 eval.valid_limit=20 combiner=genarm
-run gsm8k-genarm        $C/decode/gsm8k.yaml eval.limit=16 eval.valid_limit=4 eval.max_new_tokens=128 combiner=genarm alpha=1.0
 # gsm8k on its first 300 test problems (the config's eval.limit, 160 new tokens); GenARM at the α chosen on the
 # arith-traces validation set (same RM): SmolLM2-135M's validation accuracy on gsm8k is ~0 for every α
 run gsm8k300-base          $C/decode/gsm8k.yaml
