@@ -50,7 +50,7 @@ from llm_bridge.tasks import (
     solution_text,
 )
 
-SHOT_POOL = 8  # arith-traces: exemplars are chosen from this many training problems to cover the depths
+SHOT_POOL = 8  # solved examples the prompts' exemplars are chosen from (arith-traces: to cover the depths)
 CODE_VERSION = 1  # bump when training code changes what a cached artifact holds
 
 
@@ -119,13 +119,15 @@ def reward_examples(reward: Any, root: Any) -> tuple[list[dict], list[dict], lis
     """(shots pool, training, held-out) examples for the RM's preference pairs."""
     if reward.data == "arith-traces":
         held = min(64, max(16, reward.pairs // 4))
-        ds = arith_traces(**{**reward.data_params, "train": reward.pairs + 8, "valid": held, "test": 0,
+        ds = arith_traces(**{**reward.data_params, "train": reward.pairs + SHOT_POOL, "valid": held, "test": 0,
                              "seed": 1000 + reward.seed})
         train = ds.split("train")
-        pool = depth_covering(train[:8], 8) if reward.shot_order == "depth_covering" else train[:8]
-        return pool, train[8:], ds.split("valid")
+        pool = train[:SHOT_POOL]
+        if reward.shot_order == "depth_covering":
+            pool = depth_covering(pool, SHOT_POOL)
+        return pool, train[SHOT_POOL:], ds.split("valid")
     train = load_dataset("gsm8k", root=root).split("train")
-    return train[:8], train[8:8 + reward.pairs], train[-264:-200]
+    return train[:SHOT_POOL], train[SHOT_POOL:SHOT_POOL + reward.pairs], train[-264:-200]
 
 
 def reward_spec(reward: Any) -> dict[str, Any]:
